@@ -1,0 +1,5 @@
+package biometric
+
+import "fmt"
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

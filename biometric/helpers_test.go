@@ -1,0 +1,132 @@
+package biometric
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// moduleRoot walks up from the working directory to the folder holding
+// go.mod.
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
+		dir = parent
+	}
+}
+
+// skipOrFail skips with a loud message on a developer machine and fails in
+// CI, where the setup script must have installed everything.
+func skipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI: "+format, args...)
+	}
+	t.Skipf("SKIPPED — "+format, args...)
+}
+
+// testModelsDir returns the models folder used by the setup script.
+func testModelsDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv(ModelsDirEnv)
+	if dir == "" {
+		dir = filepath.Join(moduleRoot(t), DefaultModelsDir)
+	}
+	cfg := DefaultConfig()
+	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model, cfg.Liveness.Model} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			skipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
+		}
+	}
+	return dir
+}
+
+// facesDir returns the shared face photos folder.
+func facesDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("KYCGATE_FACES_DIR")
+	if dir == "" {
+		dir = filepath.Join(moduleRoot(t), "..", "shared", "faces")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		skipOrFail(t, "shared face photos missing at %s", dir)
+	}
+	return dir
+}
+
+// facePhoto is one shared photo of a known person.
+type facePhoto struct {
+	name   string
+	person string
+	data   []byte
+}
+
+// singleFacePhotos loads the shared photos that show one person each.
+func singleFacePhotos(t testing.TB) []facePhoto {
+	t.Helper()
+	dir := facesDir(t)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var photos []facePhoto
+	for _, e := range entries {
+		name := e.Name()
+		person, _, ok := strings.Cut(name, "@")
+		if !ok || person == "multi" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		photos = append(photos, facePhoto{name: name, person: person, data: data})
+	}
+	sort.Slice(photos, func(i, j int) bool { return photos[i].name < photos[j].name })
+	require.GreaterOrEqual(t, len(photos), 10, "expected the shared face photos")
+	return photos
+}
+
+func readFace(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(facesDir(t), name))
+	require.NoError(t, err)
+	return data
+}
+
+var sharedEngine struct {
+	once   sync.Once
+	engine Engine
+	err    error
+}
+
+// onnxTestEngine returns the onnx engine shared by the tests of this
+// package (sessions are created once).
+func onnxTestEngine(t testing.TB) Engine {
+	t.Helper()
+	dir := testModelsDir(t)
+	sharedEngine.once.Do(func() {
+		cfg := DefaultConfig()
+		cfg.Engine = EngineONNX
+		cfg.ModelsDir = dir
+		sharedEngine.engine, sharedEngine.err = Open(cfg, nil)
+	})
+	require.NoError(t, sharedEngine.err)
+	return sharedEngine.engine
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedEngine.engine != nil {
+		_ = sharedEngine.engine.Close()
+	}
+	os.Exit(code)
+}

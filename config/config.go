@@ -1,0 +1,264 @@
+// Package config loads kycgate's YAML configuration file.
+//
+// Every key has a default (see Default and docs/CONFIGURATION.md). Secrets
+// are not written into the file: a value of the form ${NAME} is replaced by
+// the environment variable NAME when the file is loaded. Validation reports
+// every problem at once.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Server    Server     `json:"server"`
+	Auth      Auth       `json:"auth"`
+	Store     Store      `json:"store"`
+	Operators []Operator `json:"operators"`
+	Log       Log        `json:"log"`
+}
+
+// Server configures the HTTP listener.
+type Server struct {
+	// Listen is the host:port the gateway listens on.
+	Listen string `json:"listen"`
+	// ReadHeaderTimeout bounds the time to read request headers.
+	ReadHeaderTimeout Duration `json:"read_header_timeout"`
+	// ReadTimeout bounds the time to read a whole request.
+	ReadTimeout Duration `json:"read_timeout"`
+	// WriteTimeout bounds the time to write a response.
+	WriteTimeout Duration `json:"write_timeout"`
+	// IdleTimeout bounds how long a keep-alive connection waits.
+	IdleTimeout Duration `json:"idle_timeout"`
+	// ShutdownTimeout bounds the graceful shutdown on SIGTERM.
+	ShutdownTimeout Duration `json:"shutdown_timeout"`
+	// MaxBodyBytes caps JSON request bodies.
+	MaxBodyBytes int64 `json:"max_body_bytes"`
+}
+
+// Auth configures access-token verification.
+type Auth struct {
+	// Issuer is the trusted OAuth2/OIDC issuer URL.
+	Issuer string `json:"issuer"`
+	// Audience must be contained in every token's aud claim.
+	Audience string `json:"audience"`
+	// Leeway is the clock skew allowed on exp, nbf and iat.
+	Leeway Duration `json:"leeway"`
+	// RefreshCooldown is the minimum time between two JWKS refreshes
+	// triggered by tokens with an unknown key id.
+	RefreshCooldown Duration `json:"refresh_cooldown"`
+	// SubjectClaim carries the 3-legged subject ("tel:+<E.164>").
+	SubjectClaim string `json:"subject_claim"`
+	// PhoneClaim is an alternative claim with the subscriber's number.
+	PhoneClaim string `json:"phone_claim"`
+	// ClientIDClaim names the API client (merchant); "azp" is the fallback.
+	ClientIDClaim string `json:"client_id_claim"`
+}
+
+// Store chooses and configures the storage backend.
+type Store struct {
+	// Type is the registered backend name: "sqlite".
+	Type string `json:"type"`
+	// Options are the backend's own settings, passed to it unparsed.
+	Options json.RawMessage `json:"options,omitempty"`
+}
+
+// Operator is one configured operator adapter.
+type Operator struct {
+	// Name identifies the operator in logs, metrics and health reports.
+	Name string `json:"name"`
+	// Type is the registered adapter type, e.g. "local".
+	Type string `json:"type"`
+	// Prefixes are the phone-number prefixes ("+34") this operator serves;
+	// the longest matching prefix wins.
+	Prefixes []string `json:"prefixes"`
+	// Options are the adapter's own settings, passed to it unparsed.
+	Options json.RawMessage `json:"options,omitempty"`
+}
+
+// Log configures the JSON logger.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `json:"level"`
+}
+
+// Default returns the configuration used for every key the file omits.
+func Default() Config {
+	return Config{
+		Server: Server{
+			Listen:            "127.0.0.1:8080",
+			ReadHeaderTimeout: Duration(5 * time.Second),
+			ReadTimeout:       Duration(15 * time.Second),
+			WriteTimeout:      Duration(30 * time.Second),
+			IdleTimeout:       Duration(120 * time.Second),
+			ShutdownTimeout:   Duration(20 * time.Second),
+			MaxBodyBytes:      64 << 10,
+		},
+		Auth: Auth{
+			Audience:        "kycgate",
+			Leeway:          Duration(30 * time.Second),
+			RefreshCooldown: Duration(30 * time.Second),
+			SubjectClaim:    "sub",
+			PhoneClaim:      "phone_number",
+			ClientIDClaim:   "client_id",
+		},
+		Store: Store{Type: "sqlite", Options: json.RawMessage(`{"path":"data/kycgate.db"}`)},
+		Log:   Log{Level: "info"},
+	}
+}
+
+// Load reads, expands and validates the file at path.
+func Load(path string) (Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return Parse(raw, os.LookupEnv)
+}
+
+// Parse decodes YAML over Default, expanding ${NAME} with lookup, and
+// validates the result. Unknown keys are errors.
+func Parse(raw []byte, lookup func(string) (string, bool)) (Config, error) {
+	expanded, err := expandEnv(raw, lookup)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg := Default()
+	if err := yaml.UnmarshalStrict(expanded, &cfg); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces every ${NAME} with the variable's value and reports all
+// variables that are not set.
+func expandEnv(raw []byte, lookup func(string) (string, bool)) ([]byte, error) {
+	var missing []string
+	out := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
+		name := string(envRef.FindSubmatch(m)[1])
+		v, ok := lookup(name)
+		if !ok {
+			missing = append(missing, name)
+			return m
+		}
+		return []byte(v)
+	})
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("config: environment variables not set: %s", strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+// Validate checks the configuration and returns every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		add("server.listen: %v", err)
+	}
+	for name, d := range map[string]Duration{
+		"server.read_header_timeout": c.Server.ReadHeaderTimeout,
+		"server.read_timeout":        c.Server.ReadTimeout,
+		"server.write_timeout":       c.Server.WriteTimeout,
+		"server.idle_timeout":        c.Server.IdleTimeout,
+		"server.shutdown_timeout":    c.Server.ShutdownTimeout,
+	} {
+		if d <= 0 {
+			add("%s: must be positive", name)
+		}
+	}
+	if c.Server.MaxBodyBytes < 1024 {
+		add("server.max_body_bytes: must be at least 1024")
+	}
+	if c.Auth.Audience == "" {
+		add("auth.audience: required")
+	}
+	if c.Auth.Leeway < 0 || c.Auth.Leeway > Duration(5*time.Minute) {
+		add("auth.leeway: must be between 0s and 5m")
+	}
+	if c.Auth.RefreshCooldown <= 0 {
+		add("auth.refresh_cooldown: must be positive")
+	}
+	if c.Store.Type == "" {
+		add("store.type: required")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level: must be debug, info, warn or error")
+	}
+	errs = append(errs, c.validateOperators()...)
+	return errors.Join(errs...)
+}
+
+var prefixPattern = regexp.MustCompile(`^\+[1-9][0-9]{0,14}$`)
+
+func (c Config) validateOperators() []error {
+	var errs []error
+	names := map[string]bool{}
+	owners := map[string]string{}
+	for i, op := range c.Operators {
+		at := fmt.Sprintf("operators[%d]", i)
+		if op.Name == "" {
+			errs = append(errs, fmt.Errorf("%s.name: required", at))
+		} else if names[op.Name] {
+			errs = append(errs, fmt.Errorf("%s.name: %q used twice", at, op.Name))
+		}
+		names[op.Name] = true
+		if op.Type == "" {
+			errs = append(errs, fmt.Errorf("%s.type: required", at))
+		}
+		for j, p := range op.Prefixes {
+			if !prefixPattern.MatchString(p) {
+				errs = append(errs, fmt.Errorf("%s.prefixes[%d]: must be '+' and 1 to 15 digits", at, j))
+				continue
+			}
+			if other, dup := owners[p]; dup {
+				errs = append(errs, fmt.Errorf("%s.prefixes[%d]: prefix %s already belongs to operator %q", at, j, p, other))
+			}
+			owners[p] = op.Name
+		}
+	}
+	return errs
+}
+
+// Duration is a time.Duration written as a Go duration string ("30s").
+type Duration time.Duration
+
+// UnmarshalJSON accepts a duration string such as "1m30s".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"30s\"")
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("invalid duration %q", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

@@ -1,0 +1,96 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func TestDefaultsAreValid(t *testing.T) {
+	require.NoError(t, Default().Validate())
+}
+
+func TestParseOverridesDefaults(t *testing.T) {
+	cfg, err := Parse([]byte(`
+server:
+  listen: 127.0.0.1:9000
+  read_header_timeout: 2s
+auth:
+  issuer: https://issuer.example
+operators:
+  - name: reference
+    type: local
+    prefixes: ["+34", "+81"]
+    options: {requireIdDocument: true}
+`), noEnv)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:9000", cfg.Server.Listen)
+	assert.Equal(t, 2*time.Second, cfg.Server.ReadHeaderTimeout.D())
+	assert.Equal(t, 15*time.Second, cfg.Server.ReadTimeout.D(), "unset keys keep their default")
+	assert.Equal(t, "kycgate", cfg.Auth.Audience)
+	require.Len(t, cfg.Operators, 1)
+	assert.JSONEq(t, `{"requireIdDocument":true}`, string(cfg.Operators[0].Options))
+}
+
+func TestParseExpandsEnvironment(t *testing.T) {
+	env := map[string]string{"ISSUER": "https://idp.example"}
+	cfg, err := Parse([]byte("auth:\n  issuer: ${ISSUER}\n"), func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "https://idp.example", cfg.Auth.Issuer)
+
+	_, err = Parse([]byte("auth:\n  issuer: ${MISSING_ONE}\n  audience: ${MISSING_TWO}\n"), noEnv)
+	require.ErrorContains(t, err, "MISSING_ONE, MISSING_TWO")
+}
+
+func TestParseListsEveryProblem(t *testing.T) {
+	_, err := Parse([]byte(`
+server:
+  listen: nonsense
+  max_body_bytes: 10
+auth:
+  audience: ""
+log:
+  level: loud
+operators:
+  - name: a
+    type: local
+    prefixes: ["34", "+1"]
+  - name: a
+    prefixes: ["+1"]
+`), noEnv)
+	require.Error(t, err)
+	for _, want := range []string{
+		"server.listen", "server.max_body_bytes", "auth.audience", "log.level",
+		"operators[0].prefixes[0]", "operators[1].name", "operators[1].type", "operators[1].prefixes[0]",
+	} {
+		assert.ErrorContains(t, err, want)
+	}
+}
+
+func TestParseRefusesUnknownKeysAndBadDurations(t *testing.T) {
+	_, err := Parse([]byte("server:\n  listn: x\n"), noEnv)
+	require.ErrorContains(t, err, "listn")
+	_, err = Parse([]byte("server:\n  read_timeout: 5\n"), noEnv)
+	require.Error(t, err)
+	_, err = Parse([]byte("server:\n  read_timeout: soon\n"), noEnv)
+	require.Error(t, err)
+}
+
+func TestLoadReadsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kycgate.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("log:\n  level: debug\n"), 0o600))
+	cfg, err := Load(path)
+	require.NoError(t, err)
+	assert.Equal(t, "debug", cfg.Log.Level)
+	_, err = Load(filepath.Join(t.TempDir(), "absent.yaml"))
+	require.Error(t, err)
+}

@@ -1,0 +1,79 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/openapi"
+)
+
+const bodyKey = "kycgate.body"
+
+// readJSONBody checks the content type, reads the body through
+// http.MaxBytesReader and checks that it is JSON. The bytes are kept for the
+// validator and the handler, and r.Body is replaced by a re-readable copy.
+func (s *Server) readJSONBody(c *gin.Context) error {
+	r := c.Request
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return camara.ErrInvalidArgument.WithMessage("request body is required")
+	}
+	if !isJSONMediaType(r.Header.Get("Content-Type")) {
+		return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, s.cfg.Server.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return camara.ErrPayloadTooLarge.WithMessage("request body exceeds %d bytes", tooLarge.Limit)
+		}
+		return camara.ErrInvalidArgument.WithMessage("request body could not be read").WithCause(err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return camara.ErrInvalidArgument.WithMessage("request body is required")
+	}
+	if !json.Valid(body) {
+		return camara.ErrInvalidArgument.WithMessage("request body is not valid JSON")
+	}
+	c.Set(bodyKey, body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return nil
+}
+
+// isJSONMediaType accepts application/json and application/*+json, with
+// parameters such as charset.
+func isJSONMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (len(mt) > 17 && mt[:12] == "application/" && mt[len(mt)-5:] == "+json")
+}
+
+// validateRequest returns a handler that validates the request against the
+// route's operation in the project's OpenAPI document.
+func validateRequest(op *openapi.Operation) HandlerFunc {
+	return func(c *gin.Context) error {
+		params := make(map[string]string, len(c.Params))
+		for _, p := range c.Params {
+			params[p.Key] = p.Value
+		}
+		if cerr := op.ValidateRequest(c.Request.Context(), c.Request, params, bodyOf(c)); cerr != nil {
+			return cerr
+		}
+		return nil
+	}
+}
+
+// bodyOf returns the body read by readJSONBody.
+func bodyOf(c *gin.Context) []byte {
+	b, _ := c.Get(bodyKey)
+	body, _ := b.([]byte)
+	return body
+}

@@ -1,0 +1,59 @@
+package gateway
+
+import (
+	"log/slog"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/kycgate/kycgate/camara"
+)
+
+// errorCodeKey holds the CAMARA code of an error response for the access log.
+const errorCodeKey = "kycgate.errorCode"
+
+// HandlerFunc is a gin handler that returns its error instead of writing it.
+// The error is turned into a CAMARA error body by handle.
+type HandlerFunc func(c *gin.Context) error
+
+// handle adapts a HandlerFunc to gin: a returned error aborts the chain with
+// the CAMARA error body.
+func (s *Server) handle(h HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.abort(c, err)
+		}
+	}
+}
+
+// abort writes err in the CAMARA error shape and stops the handler chain.
+// Errors that are not CAMARA errors become 500 INTERNAL; their cause is
+// logged, never sent.
+func (s *Server) abort(c *gin.Context, err error) {
+	e := camara.From(err)
+	if e.Status >= 500 {
+		s.logger.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+			slog.String("route", routeOf(c)),
+			slog.String("code", e.Code),
+			slog.String("x_correlator", correlatorOf(c)),
+			slog.Any("cause", e.Unwrap()))
+	}
+	writeError(c, e)
+}
+
+// writeError writes a CAMARA error body and aborts the chain.
+func writeError(c *gin.Context, e *camara.Error) {
+	c.Set(errorCodeKey, e.Code)
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(e.Status, e)
+}
+
+// routeOf returns the route template of the request, or "unmatched".
+func routeOf(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
+}

@@ -1,0 +1,58 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/openapi"
+)
+
+// registerOperations registers the routes outside the token check: health
+// probes and the OpenAPI documents.
+func (s *Server) registerOperations() {
+	s.engine.GET("/health/live", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"status": "UP"})
+	})
+	s.engine.GET("/health/ready", s.ready)
+	s.engine.GET("/openapi/:name", s.serveDocument)
+}
+
+// ready reports whether the store answers and the issuer's keys are loaded.
+// Each check says UP or DOWN; the reasons stay in the log.
+func (s *Server) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{
+		"store":  s.checkState(ctx, "store", s.store.Ping(ctx)),
+		"issuer": s.checkState(ctx, "issuer", s.verifier.Ready()),
+	}
+	status, overall := http.StatusOK, "UP"
+	for _, state := range checks {
+		if state != "UP" {
+			status, overall = http.StatusServiceUnavailable, "DOWN"
+		}
+	}
+	c.JSON(status, gin.H{"status": overall, "checks": checks})
+}
+
+func (s *Server) checkState(ctx context.Context, name string, err error) string {
+	if err != nil {
+		s.logger.WarnContext(ctx, "readiness check failed", "check", name, "error", err)
+		return "DOWN"
+	}
+	return "UP"
+}
+
+// serveDocument serves the project's embedded OpenAPI documents at
+// GET /openapi/{name}.
+func (s *Server) serveDocument(c *gin.Context) {
+	raw, err := openapi.Raw(c.Param("name"))
+	if err != nil {
+		writeError(c, camara.ErrNotFound.WithMessage("no such OpenAPI document"))
+		return
+	}
+	c.Data(http.StatusOK, "application/yaml", raw)
+}

@@ -1,0 +1,143 @@
+// Package gateway is kycgate's HTTP front: one gin engine whose API routes
+// share the chain recovery → x-correlator → access log → bearer token →
+// scope → OpenAPI request validation → handler, and whose every error is a
+// CAMARA error body.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+
+	"github.com/gin-gonic/gin"
+	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/openapi"
+	"github.com/kycgate/kycgate/operators"
+	"github.com/kycgate/kycgate/store"
+)
+
+// Mount is an extra handler served under a path prefix outside the API
+// chain, such as the demo token issuer.
+type Mount struct {
+	Prefix  string
+	Handler http.Handler
+}
+
+// Deps are the parts a Server is built from.
+type Deps struct {
+	Config   config.Config
+	Store    store.Store
+	Verifier TokenVerifier
+	Router   *operators.Router
+	Logger   *slog.Logger
+	Mounts   []Mount
+}
+
+// Server is the gateway.
+type Server struct {
+	cfg          config.Config
+	store        store.Store
+	verifier     TokenVerifier
+	router       *operators.Router
+	logger       *slog.Logger
+	accessLogger *slog.Logger
+	correlators  correlatorPatterns
+	engine       *gin.Engine
+}
+
+// New builds the gateway and its routes. The OpenAPI documents are loaded
+// and their routes resolved here, once.
+func New(d Deps) (*Server, error) {
+	if d.Store == nil || d.Verifier == nil || d.Router == nil || d.Logger == nil {
+		return nil, errors.New("gateway: store, verifier, router and logger are required")
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{
+		cfg:          d.Config,
+		store:        d.Store,
+		verifier:     d.Verifier,
+		router:       d.Router,
+		logger:       d.Logger,
+		accessLogger: d.Logger.With(slog.String("log", "access")),
+		correlators: correlatorPatterns{
+			byRoute:  map[string]*regexp.Regexp{},
+			fallback: regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
+		},
+		engine: gin.New(),
+	}
+	e := s.engine
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.ContextWithFallback = true
+	e.Use(s.recovery, s.correlator, s.accessLog)
+	e.NoRoute(func(c *gin.Context) { writeError(c, camara.ErrNotFound) })
+	e.NoMethod(func(c *gin.Context) { writeError(c, camara.ErrMethodNotAllowed) })
+
+	s.registerOperations()
+	for _, m := range d.Mounts {
+		e.Any(m.Prefix+"/*path", gin.WrapH(http.StripPrefix(m.Prefix, m.Handler)))
+	}
+	if err := s.registerKYCMatch(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the gateway as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// api registers an API route: the version's correlator pattern, then
+// authentication, scope, body reading and OpenAPI validation before h.
+func (s *Server) api(doc *openapi.Document, v kycmatch.Version, method, path, scope string, h HandlerFunc) error {
+	op, err := doc.Operation(method, path)
+	if err != nil {
+		return fmt.Errorf("gateway: route %s %s: %w", method, path, err)
+	}
+	s.correlators.byRoute[path] = regexp.MustCompile(v.CorrelatorPattern)
+	s.engine.Handle(method, path,
+		s.handle(s.authenticate),
+		s.handle(requireScope(scope)),
+		s.handle(s.readJSONBody),
+		s.handle(validateRequest(op)),
+		s.handle(h))
+	return nil
+}
+
+// Serve runs the HTTP server on ln until ctx ends, then shuts down
+// gracefully within the configured timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: s.cfg.Server.ReadHeaderTimeout.D(),
+		ReadTimeout:       s.cfg.Server.ReadTimeout.D(),
+		WriteTimeout:      s.cfg.Server.WriteTimeout.D(),
+		IdleTimeout:       s.cfg.Server.IdleTimeout.D(),
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.logger.Info("shutting down", slog.Duration("timeout", s.cfg.Server.ShutdownTimeout.D()))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.Server.ShutdownTimeout.D())
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("gateway: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
