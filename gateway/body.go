@@ -15,10 +15,24 @@ import (
 
 const bodyKey = "kycgate.body"
 
-// readJSONBody checks the content type, reads the body through
-// http.MaxBytesReader and checks that it is JSON. The bytes are kept for the
-// validator and the handler, and r.Body is replaced by a re-readable copy.
-func (s *Server) readJSONBody(c *gin.Context) error {
+// bodyLimit returns the route's cap, or the server's default.
+func (s *Server) bodyLimit(routeLimit int64) int64 {
+	if routeLimit > 0 {
+		return routeLimit
+	}
+	return s.cfg.Server.MaxBodyBytes
+}
+
+// readJSONBody returns a handler that checks the content type, reads the
+// body through http.MaxBytesReader and checks that it is JSON. The bytes are
+// kept for the validator and the handler, and r.Body is replaced by a
+// re-readable copy.
+func (s *Server) readJSONBody(limit int64) HandlerFunc {
+	limit = s.bodyLimit(limit)
+	return func(c *gin.Context) error { return s.readJSON(c, limit) }
+}
+
+func (s *Server) readJSON(c *gin.Context, limit int64) error {
 	r := c.Request
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return camara.ErrInvalidArgument.WithMessage("request body is required")
@@ -26,7 +40,7 @@ func (s *Server) readJSONBody(c *gin.Context) error {
 	if !isJSONMediaType(r.Header.Get("Content-Type")) {
 		return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be application/json")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, s.cfg.Server.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, limit))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -76,4 +90,38 @@ func bodyOf(c *gin.Context) []byte {
 	b, _ := c.Get(bodyKey)
 	body, _ := b.([]byte)
 	return body
+}
+
+// capBody returns a handler that checks the media type (when mediaType is
+// set) and caps the body with http.MaxBytesReader, leaving it for the
+// handler to stream. A handler that hits the cap gets an
+// *http.MaxBytesError, which TooLarge maps to 413.
+func (s *Server) capBody(limit int64, mediaType string) HandlerFunc {
+	limit = s.bodyLimit(limit)
+	return func(c *gin.Context) error {
+		r := c.Request
+		if mediaType != "" {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != mediaType {
+				return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be %s", mediaType)
+			}
+		}
+		if r.ContentLength > limit {
+			return camara.ErrPayloadTooLarge.WithMessage("request body exceeds %d bytes", limit)
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
+		}
+		return nil
+	}
+}
+
+// TooLarge converts a body-reading error caused by the cap into 413
+// PAYLOAD_TOO_LARGE; other errors become nil.
+func TooLarge(err error) *camara.Error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return camara.ErrPayloadTooLarge.WithMessage("request body exceeds %d bytes", tooLarge.Limit)
+	}
+	return nil
 }

@@ -40,7 +40,7 @@ func (s *Server) correlator(c *gin.Context) {
 	c.Set(correlatorKey, value)
 	c.Header(correlatorHeader, value)
 	if !valid {
-		writeError(c, camara.ErrInvalidArgument.WithMessage("header x-correlator does not match the required pattern"))
+		s.writeError(c, camara.ErrInvalidArgument.WithMessage("header x-correlator does not match the required pattern"))
 		return
 	}
 	c.Next()

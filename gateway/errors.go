@@ -37,6 +37,18 @@ func (s *Server) abort(c *gin.Context, err error) {
 			slog.String("x_correlator", correlatorOf(c)),
 			slog.Any("cause", e.Unwrap()))
 	}
+	s.writeError(c, e)
+}
+
+// writeError writes e in the route's error format (the CAMARA shape unless
+// the route registered its own) and aborts the chain.
+func (s *Server) writeError(c *gin.Context, e *camara.Error) {
+	if w, ok := s.errorWriters[c.FullPath()]; ok {
+		c.Set(errorCodeKey, e.Code)
+		w(c, e)
+		c.Abort()
+		return
+	}
 	writeError(c, e)
 }
 

@@ -37,6 +37,8 @@ type Deps struct {
 	Router   *operators.Router
 	Logger   *slog.Logger
 	Mounts   []Mount
+	// Modules are the backends fronted by the gateway.
+	Modules []Module
 }
 
 // Server is the gateway.
@@ -48,6 +50,7 @@ type Server struct {
 	logger       *slog.Logger
 	accessLogger *slog.Logger
 	correlators  correlatorPatterns
+	errorWriters map[string]ErrorWriter
 	engine       *gin.Engine
 }
 
@@ -69,7 +72,8 @@ func New(d Deps) (*Server, error) {
 			byRoute:  map[string]*regexp.Regexp{},
 			fallback: regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
 		},
-		engine: gin.New(),
+		errorWriters: map[string]ErrorWriter{},
+		engine:       gin.New(),
 	}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
@@ -87,27 +91,34 @@ func New(d Deps) (*Server, error) {
 	if err := s.registerKYCMatch(); err != nil {
 		return nil, err
 	}
+	for _, m := range d.Modules {
+		routes, err := m.Routes()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range routes {
+			if err := s.Register(r); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return s, nil
 }
 
 // Handler returns the gateway as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
-// api registers an API route: the version's correlator pattern, then
-// authentication, scope, body reading and OpenAPI validation before h.
+// api registers a CAMARA API route of version v with a JSON body.
 func (s *Server) api(doc *openapi.Document, v kycmatch.Version, method, path, scope string, h HandlerFunc) error {
-	op, err := doc.Operation(method, path)
-	if err != nil {
-		return fmt.Errorf("gateway: route %s %s: %w", method, path, err)
-	}
-	s.correlators.byRoute[path] = regexp.MustCompile(v.CorrelatorPattern)
-	s.engine.Handle(method, path,
-		s.handle(s.authenticate),
-		s.handle(requireScope(scope)),
-		s.handle(s.readJSONBody),
-		s.handle(validateRequest(op)),
-		s.handle(h))
-	return nil
+	return s.Register(Route{
+		Method:            method,
+		Path:              path,
+		Document:          doc,
+		Scope:             scope,
+		Body:              BodyJSON,
+		CorrelatorPattern: v.CorrelatorPattern,
+		Handler:           h,
+	})
 }
 
 // Serve runs the HTTP server on ln until ctx ends, then shuts down
