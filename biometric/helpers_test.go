@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -117,7 +118,7 @@ func onnxTestEngine(t testing.TB) Engine {
 		cfg := DefaultConfig()
 		cfg.Engine = EngineONNX
 		cfg.ModelsDir = dir
-		sharedEngine.engine, sharedEngine.err = Open(cfg, nil)
+		sharedEngine.engine, sharedEngine.err = Open(cfg, slog.New(slog.DiscardHandler))
 	})
 	require.NoError(t, sharedEngine.err)
 	return sharedEngine.engine

@@ -133,7 +133,7 @@ func DefaultSignalThresholds() SignalThresholds {
 		MaxClipping:         0.1,
 		MinFaceSize:         96,
 		MaxPose:             0.7,
-		MaxMoire:            12,
+		MaxMoire:            20,
 		ReplayCosine:        0.97,
 		ReplayHashDistance:  8,
 		MinFrameConsistency: 0.5,

@@ -95,10 +95,13 @@ func loadMigrations(files fs.FS) ([]migration, error) {
 	return out, nil
 }
 
-// schemaVersion returns the newest applied migration, 0 for a new database.
-func schemaVersion(ctx context.Context, q interface {
+// rowQuerier is what *sql.DB and *sql.Tx share for single-row queries.
+type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}) (int, error) {
+}
+
+// schemaVersion returns the newest applied migration, 0 for a new database.
+func schemaVersion(ctx context.Context, q rowQuerier) (int, error) {
 	var v sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlite store: read schema version: %w", err)

@@ -29,6 +29,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -85,10 +86,13 @@ const (
 func openFromOptions(ctx context.Context, raw json.RawMessage) (store.Store, error) {
 	var o Options
 	if len(raw) > 0 && string(raw) != "null" {
-		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&o); err != nil {
 			return nil, fmt.Errorf("sqlite store options: %w", err)
+		}
+		if dec.More() {
+			return nil, errors.New("sqlite store options: unexpected content after the options object")
 		}
 	}
 	return Open(ctx, o.Path)

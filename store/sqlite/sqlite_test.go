@@ -229,6 +229,7 @@ func TestRegisteredOpener(t *testing.T) {
 		{name: "path", options: `{"path": ` + quote(t, path) + `}`},
 		{name: "unknown key", options: `{"path": "x.db", "pth": "y.db"}`, wantErr: `unknown field "pth"`},
 		{name: "wrong type", options: `{"path": 1}`, wantErr: "sqlite store options"},
+		{name: "trailing content", options: `{"path": "x.db"} {}`, wantErr: "unexpected content"},
 		{name: "no options", options: ``, wantErr: "options.path is required"},
 		{name: "null options", options: `null`, wantErr: "options.path is required"},
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 
 	"github.com/kycgate/kycgate/nfc/icao/ecc"
@@ -123,13 +124,25 @@ func ExplicitParameters(c *ecc.Curve) []byte {
 func (k *Key) SignatureAlgorithm() []byte {
 	switch k.Type {
 	case RSA:
-		return tlv.EncodeConstructed(tlv.TagSequence, tlv.EncodeOID(pkix.OIDSHA256WithRSA), tlv.Encode(tlv.TagNull, nil))
+		return tlv.EncodeConstructed(tlv.TagSequence, tlv.EncodeOID(rsaOIDs[k.Hash]), tlv.Encode(tlv.TagNull, nil))
 	case RSAPSS:
 		return pssAlgorithm(k.Hash)
 	default:
-		return tlv.EncodeConstructed(tlv.TagSequence, tlv.EncodeOID(pkix.OIDECDSAWithSHA256))
+		return tlv.EncodeConstructed(tlv.TagSequence, tlv.EncodeOID(ecdsaOIDs[k.Hash]))
 	}
 }
+
+// Signature algorithm identifiers per digest.
+var (
+	rsaOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
+		crypto.SHA1: pkix.OIDSHA1WithRSA, crypto.SHA224: pkix.OIDSHA224WithRSA, crypto.SHA256: pkix.OIDSHA256WithRSA,
+		crypto.SHA384: pkix.OIDSHA384WithRSA, crypto.SHA512: pkix.OIDSHA512WithRSA,
+	}
+	ecdsaOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
+		crypto.SHA1: pkix.OIDECDSAWithSHA1, crypto.SHA224: pkix.OIDECDSAWithSHA224, crypto.SHA256: pkix.OIDECDSAWithSHA256,
+		crypto.SHA384: pkix.OIDECDSAWithSHA384, crypto.SHA512: pkix.OIDECDSAWithSHA512,
+	}
+)
 
 // pssAlgorithm encodes RSASSA-PSS with explicit hash, MGF1 and salt length.
 func pssAlgorithm(h crypto.Hash) []byte {
