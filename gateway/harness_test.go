@@ -42,7 +42,7 @@ const (
 
 // env is a running gateway with its issuer and store, all real, on loopback.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	issuer  *devissuer.Issuer
 	gateway *httptest.Server
 	logs    *syncBuffer
@@ -76,7 +76,7 @@ type envOptions struct {
 // newEnv starts an issuer, a SQLite store with the test subscribers, the
 // reference operator for +34 and an idDocument-requiring one for +44, and the
 // gateway, each on a real loopback listener.
-func newEnv(t *testing.T, opts envOptions) *env {
+func newEnv(t testing.TB, opts envOptions) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
