@@ -71,6 +71,7 @@ type envOptions struct {
 	refreshCooldown time.Duration
 	maxBodyBytes    int64
 	extraRoutes     []operators.Route
+	modules         []gateway.Module
 }
 
 // newEnv starts an issuer, a SQLite store with the test subscribers, the
@@ -130,6 +131,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		Verifier: verifier,
 		Router:   router,
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Modules:  opts.modules,
 	})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())
