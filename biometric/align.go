@@ -52,9 +52,39 @@ func alignFace(img *image.RGBA, lm []Point, size int) *image.RGBA {
 	for i, p := range arcFaceTemplate {
 		dst[i] = Point{X: p.X * k, Y: p.Y * k}
 	}
-	s := fitSimilarity(fivePoints(lm), dst)
+	src, points := alignmentSource(img, fivePoints(lm), size)
+	s := fitSimilarity(points, dst)
 	out := image.NewRGBA(image.Rect(0, 0, size, size))
 	m := f64.Aff3{s.a, -s.b, s.tx, s.b, s.a, s.ty}
-	xdraw.BiLinear.Transform(out, m, img, img.Bounds(), xdraw.Src, nil)
+	xdraw.BiLinear.Transform(out, m, src, src.Bounds(), xdraw.Src, nil)
 	return out
+}
+
+// alignmentSource returns the region around a large face, box-shrunk so
+// that the face is about twice the aligned size, with the points mapped
+// into it; small faces use the image as it is.
+func alignmentSource(img *image.RGBA, points [5]Point, size int) (*image.RGBA, [5]Point) {
+	minX, minY, maxX, maxY := points[0].X, points[0].Y, points[0].X, points[0].Y
+	for _, p := range points[1:] {
+		minX, minY = min(minX, p.X), min(minY, p.Y)
+		maxX, maxY = max(maxX, p.X), max(maxY, p.Y)
+	}
+	// The five points span about a third of the aligned face; keep a wide
+	// margin so the warp never samples outside the region.
+	span := max(maxX-minX, maxY-minY)
+	k := int(span * 3 / float64(2*size))
+	if k < 2 {
+		return img, points
+	}
+	margin := 2 * span
+	region := image.Rect(int(minX-margin), int(minY-margin), int(maxX+margin), int(maxY+margin)).Intersect(img.Bounds())
+	sub, ok := img.SubImage(region).(*image.RGBA)
+	if !ok || region.Dx() < 2*k || region.Dy() < 2*k {
+		return img, points
+	}
+	small := shrinkBy(sub, k)
+	for i, p := range points {
+		points[i] = Point{X: (p.X - float64(region.Min.X)) / float64(k), Y: (p.Y - float64(region.Min.Y)) / float64(k)}
+	}
+	return small, points
 }

@@ -71,7 +71,10 @@ type Config struct {
 }
 
 // DetectorConfig describes the face detector model and its pre- and
-// post-processing.
+// post-processing. The model takes one 1×3×H×W float input (RGB, planar)
+// and has two outputs: "scores" (per anchor: background, face) and "boxes"
+// (per anchor: x1, y1, x2, y2 as fractions of the input, already decoded).
+// The image is letterboxed into the input without distortion.
 type DetectorConfig struct {
 	// Model is the model file, relative to ModelsDir unless absolute.
 	Model string `json:"model" yaml:"model"`

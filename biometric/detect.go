@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	ort "github.com/yalue/onnxruntime_go"
-	xdraw "golang.org/x/image/draw"
 )
 
 // faceDetection is one face found by the detector, in source pixels.
@@ -158,6 +157,9 @@ func letterbox(img *image.RGBA, w, h int, fill float32) (*image.RGBA, float64) {
 	for i := 0; i < len(out.Pix); i += 4 {
 		out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = g, g, g, 255
 	}
-	xdraw.BiLinear.Scale(out, image.Rect(0, 0, sw, sh), img, b, xdraw.Src, nil)
+	placed, ok := out.SubImage(image.Rect(0, 0, sw, sh)).(*image.RGBA)
+	if ok {
+		resample(placed, img, b)
+	}
 	return out, fit
 }

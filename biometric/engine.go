@@ -11,7 +11,7 @@ type Engine interface {
 	// or accepts; empty for the none engine.
 	ModelID() string
 	// Extract detects the single face in an encoded image (JPEG, PNG, GIF
-	// or WebP) and returns its template. It fails with ErrNoFace,
+	// WebP or BMP) and returns its template. It fails with ErrNoFace,
 	// ErrMultipleFaces, ErrFaceTooSmall, ErrUnreadableImage or
 	// ErrEngineUnavailable.
 	Extract(ctx context.Context, image []byte) (Template, error)

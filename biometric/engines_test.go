@@ -3,6 +3,7 @@ package biometric
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"path/filepath"
@@ -170,7 +171,7 @@ func TestTemplateIsRedactedInLogs(t *testing.T) {
 	assert.NotContains(t, logs.String(), "0.123456")
 	assert.Contains(t, logs.String(), `"dims":2`)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		text := sprintf(verb, tmpl)
+		text := fmt.Sprintf(verb, tmpl)
 		assert.NotContains(t, text, "0.123456", verb)
 	}
 }

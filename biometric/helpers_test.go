@@ -1,6 +1,9 @@
 package biometric
 
 import (
+	"context"
+	"fmt"
+	"image"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -103,6 +106,21 @@ func readFace(t testing.TB, name string) []byte {
 	return data
 }
 
+var decodedPhotos sync.Map // photo name → *image.RGBA
+
+// decodedPhoto decodes a shared photo once per test binary; callers must
+// not modify the image.
+func decodedPhoto(t testing.TB, name string) *image.RGBA {
+	t.Helper()
+	if img, ok := decodedPhotos.Load(name); ok {
+		return img.(*image.RGBA)
+	}
+	img, err := decodeImage(readFace(t, name), 0, 0)
+	require.NoError(t, err)
+	decodedPhotos.Store(name, img.rgba)
+	return img.rgba
+}
+
 var sharedEngine struct {
 	once   sync.Once
 	engine Engine
@@ -122,6 +140,37 @@ func onnxTestEngine(t testing.TB) Engine {
 	})
 	require.NoError(t, sharedEngine.err)
 	return sharedEngine.engine
+}
+
+var sharedTemplates struct {
+	once      sync.Once
+	templates map[string]Template
+	err       error
+}
+
+// sharedPhotoTemplates extracts every shared single-face photo once per
+// test binary (the race detector makes decoding expensive).
+func sharedPhotoTemplates(t testing.TB) ([]facePhoto, []Template) {
+	t.Helper()
+	e := onnxTestEngine(t)
+	photos := singleFacePhotos(t)
+	sharedTemplates.once.Do(func() {
+		sharedTemplates.templates = make(map[string]Template, len(photos))
+		for _, p := range photos {
+			tmpl, err := e.Extract(context.Background(), p.data)
+			if err != nil {
+				sharedTemplates.err = fmt.Errorf("%s: %w", p.name, err)
+				return
+			}
+			sharedTemplates.templates[p.name] = tmpl
+		}
+	})
+	require.NoError(t, sharedTemplates.err)
+	templates := make([]Template, len(photos))
+	for i, p := range photos {
+		templates[i] = sharedTemplates.templates[p.name]
+	}
+	return photos, templates
 }
 
 func TestMain(m *testing.M) {

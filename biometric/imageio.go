@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	_ "image/png" // PNG decoding for Extract.
 
+	_ "golang.org/x/image/bmp"  // BMP decoding for video frames and Extract.
 	_ "golang.org/x/image/webp" // WebP decoding for Extract.
 )
 

@@ -5,7 +5,6 @@ import (
 	"image"
 
 	ort "github.com/yalue/onnxruntime_go"
-	xdraw "golang.org/x/image/draw"
 )
 
 // landmarkCount is the number of points of the 68-point (iBUG 300-W)
@@ -39,7 +38,7 @@ func (l *landmarker) locate(img *image.RGBA, box Box) ([]Point, error) {
 	}
 	n := l.cfg.InputSize
 	grey := image.NewGray(image.Rect(0, 0, n, n))
-	xdraw.BiLinear.Scale(grey, grey.Bounds(), img, crop, xdraw.Src, nil)
+	resample(grey, img, crop)
 	input := make([]float32, n*n)
 	for i, p := range grey.Pix {
 		input[i] = float32(p) / l.cfg.Scale

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	ort "github.com/yalue/onnxruntime_go"
-	xdraw "golang.org/x/image/draw"
 )
 
 // livenessModel scores a crop around the face, enlarged to include its
@@ -36,7 +35,7 @@ func (l *livenessModel) score(img *image.RGBA, box Box) (float64, error) {
 	}
 	n := l.cfg.InputSize
 	scaled := image.NewRGBA(image.Rect(0, 0, n, n))
-	xdraw.BiLinear.Scale(scaled, scaled.Bounds(), img, crop, xdraw.Src, nil)
+	resample(scaled, img, crop)
 	out, err := l.model.run(planarRGB(scaled, 0, 1))
 	if err != nil {
 		return 0, err

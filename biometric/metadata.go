@@ -238,7 +238,7 @@ func readPNGMetadata(data []byte) imageMetadata {
 		if (kind == "tEXt" || kind == "iTXt") && bytes.HasPrefix(chunk, []byte("Software\x00")) {
 			m.pngSoftwareText = truncate(string(chunk[len("Software\x00"):]), 120)
 		}
-		if kind == "IDAT" || kind == "IEND" {
+		if kind == "IEND" {
 			return m
 		}
 		pos += 12 + length

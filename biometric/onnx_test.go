@@ -13,22 +13,9 @@ import (
 	xdraw "golang.org/x/image/draw"
 )
 
-// extractAll extracts the template of every shared single-face photo.
-func extractAll(t *testing.T, e Engine, photos []facePhoto) []Template {
-	t.Helper()
-	templates := make([]Template, len(photos))
-	for i, p := range photos {
-		tmpl, err := e.Extract(context.Background(), p.data)
-		require.NoError(t, err, p.name)
-		templates[i] = tmpl
-	}
-	return templates
-}
-
 func TestONNXSeparatesSharedFaces(t *testing.T) {
 	e := onnxTestEngine(t)
-	photos := singleFacePhotos(t)
-	templates := extractAll(t, e, photos)
+	photos, templates := sharedPhotoTemplates(t)
 
 	minSame, maxDiff := 2.0, -2.0
 	for i := range photos {
@@ -58,6 +45,33 @@ func TestONNXSeparatesSharedFaces(t *testing.T) {
 	}
 }
 
+func TestONNXDocumentLikeSeparation(t *testing.T) {
+	e := onnxTestEngine(t)
+	photos, originals := sharedPhotoTemplates(t)
+
+	minSame, maxDiff := 2.0, -2.0
+	for i, p := range photos {
+		scale := min(1, 90/originals[i].Quality.FaceSize)
+		doc, err := e.Extract(context.Background(), documentLike(t, decodedPhoto(t, p.name), scale))
+		require.NoError(t, err, p.name)
+		for j, q := range photos {
+			if i == j {
+				continue
+			}
+			cmp, err := e.Compare(doc, originals[j], SelfieDocument)
+			require.NoError(t, err)
+			if p.person == q.person {
+				minSame = min(minSame, cmp.Cosine)
+			} else {
+				maxDiff = max(maxDiff, cmp.Cosine)
+			}
+			assert.Equal(t, p.person == q.person, cmp.Match, "document-like %s vs %s (cosine %.3f)", p.name, q.name, cmp.Cosine)
+		}
+	}
+	t.Logf("document-like vs other photos: same-person cosine ≥ %.3f, different-person cosine ≤ %.3f", minSame, maxDiff)
+	require.Greater(t, minSame, maxDiff)
+}
+
 func TestONNXTemplateShape(t *testing.T) {
 	e := onnxTestEngine(t)
 	tmpl, err := e.Extract(context.Background(), readFace(t, "obama@1.jpg"))
@@ -83,7 +97,7 @@ func TestONNXTemplateShape(t *testing.T) {
 
 func TestONNXExtractErrors(t *testing.T) {
 	e := onnxTestEngine(t)
-	photo := decodeForTest(t, readFace(t, "obama@1.jpg"))
+	photo := decodedPhoto(t, "obama@1.jpg")
 	tiny := image.NewRGBA(image.Rect(0, 0, 40, 50))
 	xdraw.BiLinear.Scale(tiny, tiny.Bounds(), photo, photo.Bounds(), xdraw.Src, nil)
 	smallFace := image.NewRGBA(image.Rect(0, 0, 182, 227))
@@ -132,10 +146,9 @@ func noiseImage(w, h int) *image.RGBA {
 func TestONNXVariantsMatchOriginal(t *testing.T) {
 	e := onnxTestEngine(t)
 	for _, name := range []string{"alex@1.jpg", "biden@2.jpg", "obama@1.jpg", "rose@2.jpg"} {
-		data := readFace(t, name)
-		original, err := e.Extract(context.Background(), data)
+		src := scaledPhoto(t, name, 640)
+		original, err := e.Extract(context.Background(), encodeJPEGForTest(t, src, 92))
 		require.NoError(t, err, name)
-		src := decodeForTest(t, data)
 		docScale := min(1, 90/original.Quality.FaceSize)
 		variants := []struct {
 			name  string

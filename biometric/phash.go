@@ -7,8 +7,6 @@ import (
 	"math/bits"
 	"sort"
 	"strconv"
-
-	xdraw "golang.org/x/image/draw"
 )
 
 // PerceptualHash is a 64-bit DCT hash of an image: visually similar images
@@ -42,9 +40,9 @@ const phashSize = 32
 // computePerceptualHash hashes img: a 32×32 grey thumbnail, its 2-D DCT,
 // and one bit per low-frequency coefficient (8×8 without the DC term's row
 // and column) above the median.
-func computePerceptualHash(img image.Image) PerceptualHash {
+func computePerceptualHash(img *image.RGBA) PerceptualHash {
 	thumb := image.NewGray(image.Rect(0, 0, phashSize, phashSize))
-	xdraw.BiLinear.Scale(thumb, thumb.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+	resample(thumb, img, img.Bounds())
 	grey := make([]float64, phashSize*phashSize)
 	for i, p := range thumb.Pix {
 		grey[i] = float64(p)

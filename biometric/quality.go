@@ -3,8 +3,6 @@ package biometric
 import (
 	"image"
 	"math"
-
-	xdraw "golang.org/x/image/draw"
 )
 
 // qualitySide is the side of the grey face crop on which sharpness and
@@ -15,7 +13,7 @@ const qualitySide = 128
 func faceGrey(img *image.RGBA, box Box) *image.Gray {
 	crop := squareCrop(box, 1, img.Bounds())
 	grey := image.NewGray(image.Rect(0, 0, qualitySide, qualitySide))
-	xdraw.BiLinear.Scale(grey, grey.Bounds(), img, crop, xdraw.Src, nil)
+	resample(grey, img, crop)
 	return grey
 }
 

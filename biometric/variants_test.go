@@ -3,7 +3,6 @@ package biometric
 import (
 	"bytes"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math"
@@ -13,7 +12,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 )
 
-// decodeForTest decodes photo bytes to RGBA.
+// decodeForTest decodes photo bytes to RGBA (callers must not modify it).
 func decodeForTest(t testing.TB, data []byte) *image.RGBA {
 	t.Helper()
 	img, err := decodeImage(data, 0, 0)
@@ -67,58 +66,24 @@ func documentLike(t testing.TB, src *image.RGBA, factor float64) []byte {
 	b := src.Bounds()
 	w, h := int(float64(b.Dx())*factor), int(float64(b.Dy())*factor)
 	small := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.BiLinear.Scale(small, small.Bounds(), src, b, xdraw.Src, nil)
+	resample(small, src, b)
 	grey := image.NewGray(small.Bounds())
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			grey.Set(x, y, color.GrayModel.Convert(small.At(x, y)))
-		}
+	for i := range grey.Pix {
+		p := small.Pix[4*i:]
+		grey.Pix[i] = uint8((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2]) + 500) / 1000)
 	}
 	return encodeJPEGForTest(t, grey, 25)
 }
 
-// blurred applies a box blur of the given radius, repeated three times
-// (close to a Gaussian).
-func blurred(src *image.RGBA, radius int) *image.RGBA {
-	out := src
-	for pass := 0; pass < 3; pass++ {
-		out = boxBlur(out, radius)
-	}
-	return out
-}
-
-func boxBlur(src *image.RGBA, r int) *image.RGBA {
+// blurred softens the image by shrinking it by factor and enlarging it
+// back with a bilinear kernel, which removes detail finer than factor
+// pixels.
+func blurred(src *image.RGBA, factor int) *image.RGBA {
 	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	tmp := image.NewRGBA(b)
+	small := image.NewRGBA(image.Rect(0, 0, max(1, b.Dx()/factor), max(1, b.Dy()/factor)))
+	resample(small, src, b)
 	out := image.NewRGBA(b)
-	pass := func(dst, in *image.RGBA, horizontal bool) {
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				var sum [4]int
-				n := 0
-				for k := -r; k <= r; k++ {
-					sx, sy := x, y
-					if horizontal {
-						sx = min(w-1, max(0, x+k))
-					} else {
-						sy = min(h-1, max(0, y+k))
-					}
-					p := in.Pix[in.PixOffset(sx, sy):]
-					for c := 0; c < 4; c++ {
-						sum[c] += int(p[c])
-					}
-					n++
-				}
-				o := dst.Pix[dst.PixOffset(x, y):]
-				for c := 0; c < 4; c++ {
-					o[c] = uint8(sum[c] / n)
-				}
-			}
-		}
-	}
-	pass(tmp, src, true)
-	pass(out, tmp, false)
+	xdraw.BiLinear.Scale(out, out.Bounds(), small, small.Bounds(), xdraw.Src, nil)
 	return out
 }
 

@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"time"
-
-	xdraw "golang.org/x/image/draw"
 )
 
 // videoDemuxers are the only container formats ffmpeg may open: playlists
@@ -92,7 +90,7 @@ func extractFrames(ctx context.Context, ffmpeg string, video []byte, cfg VideoCo
 	if err := os.WriteFile(input, video, 0o600); err != nil {
 		return nil, fmt.Errorf("biometric: write video: %w", err)
 	}
-	if err := runFFmpeg(ctx, ffmpeg, input, filepath.Join(dir, "frame-%04d.png"), cfg); err != nil {
+	if err := runFFmpeg(ctx, ffmpeg, input, filepath.Join(dir, "frame-%04d.bmp"), cfg); err != nil {
 		return nil, err
 	}
 	return readFrames(dir, maxPixels)
@@ -109,7 +107,7 @@ func runFFmpeg(ctx context.Context, ffmpeg, input, output string, cfg VideoConfi
 		"-t", strconv.FormatFloat(time.Duration(cfg.MaxDuration).Seconds(), 'f', 3, 64),
 		"-i", input,
 		"-an", "-sn", "-dn", "-vf", filter, "-frames:v", strconv.Itoa(cfg.MaxFrames),
-		"-f", "image2", "-c:v", "png", output,
+		"-f", "image2", "-c:v", "bmp", "-pix_fmt", "bgr24", output,
 	}
 	cmd := exec.CommandContext(ctx, ffmpeg, args...)
 	cmd.Env = []string{}
@@ -134,9 +132,10 @@ func exitStatus(err error) string {
 	return "ffmpeg did not run"
 }
 
-// readFrames decodes the PNG frames ffmpeg wrote, in name order.
+// readFrames decodes the BMP frames ffmpeg wrote, in name order (BMP is
+// uncompressed, so decoding costs a copy).
 func readFrames(dir string, maxPixels int64) ([]*image.RGBA, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "frame-*.png"))
+	names, err := filepath.Glob(filepath.Join(dir, "frame-*.bmp"))
 	if err != nil {
 		return nil, fmt.Errorf("biometric: list frames: %w", err)
 	}
@@ -164,7 +163,7 @@ func readFrames(dir string, maxPixels int64) ([]*image.RGBA, error) {
 func (e *onnxEngine) analyseFrames(ctx context.Context, frames []*image.RGBA) ([]*faceAnalysis, error) {
 	out := make([]*faceAnalysis, len(frames))
 	for i, frame := range frames {
-		a, err := e.analyseDecoded(ctx, &decodedImage{rgba: frame, format: "png"})
+		a, err := e.analyseDecoded(ctx, &decodedImage{rgba: frame, format: "bmp"})
 		switch {
 		case err == nil:
 			out[i] = a
@@ -254,6 +253,6 @@ func motionSignal(frames []*image.RGBA, minMotion float64) Signal {
 
 func thumbnail(img *image.RGBA) *image.Gray {
 	g := image.NewGray(image.Rect(0, 0, motionThumb, motionThumb))
-	xdraw.BiLinear.Scale(g, g.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+	resample(g, img, img.Bounds())
 	return g
 }

@@ -17,15 +17,24 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kycgate/kycgate/biometric"
 )
 
 // Config is the whole configuration.
 type Config struct {
-	Server    Server     `json:"server"`
-	Auth      Auth       `json:"auth"`
-	Store     Store      `json:"store"`
-	Operators []Operator `json:"operators"`
-	Log       Log        `json:"log"`
+	Server        Server           `json:"server"`
+	Auth          Auth             `json:"auth"`
+	Store         Store            `json:"store"`
+	Operators     []Operator       `json:"operators"`
+	Discovery     Discovery        `json:"discovery"`
+	Log           Log              `json:"log"`
+	NFC           NFC              `json:"nfc"`
+	Verifications Verifications    `json:"verifications"`
+	Media         Media            `json:"media"`
+	Webhooks      Webhooks         `json:"webhooks"`
+	Biometric     biometric.Config `json:"biometric"`
+	Profiles      Profiles         `json:"profiles"`
 }
 
 // Server configures the HTTP listener.
@@ -73,19 +82,6 @@ type Store struct {
 	Options json.RawMessage `json:"options,omitempty"`
 }
 
-// Operator is one configured operator adapter.
-type Operator struct {
-	// Name identifies the operator in logs, metrics and health reports.
-	Name string `json:"name"`
-	// Type is the registered adapter type, e.g. "local".
-	Type string `json:"type"`
-	// Prefixes are the phone-number prefixes ("+34") this operator serves;
-	// the longest matching prefix wins.
-	Prefixes []string `json:"prefixes"`
-	// Options are the adapter's own settings, passed to it unparsed.
-	Options json.RawMessage `json:"options,omitempty"`
-}
-
 // Log configures the JSON logger.
 type Log struct {
 	// Level is debug, info, warn or error.
@@ -112,8 +108,15 @@ func Default() Config {
 			PhoneClaim:      "phone_number",
 			ClientIDClaim:   "client_id",
 		},
-		Store: Store{Type: "sqlite", Options: json.RawMessage(`{"path":"data/kycgate.db"}`)},
-		Log:   Log{Level: "info"},
+		Store:         Store{Type: "sqlite", Options: json.RawMessage(`{"path":"data/kycgate.db"}`)},
+		Discovery:     DefaultDiscovery(),
+		Log:           Log{Level: "info"},
+		NFC:           DefaultNFC(),
+		Verifications: DefaultVerifications(),
+		Media:         DefaultMedia(),
+		Webhooks:      DefaultWebhooks(),
+		Biometric:     biometric.DefaultConfig(),
+		Profiles:      DefaultProfiles(),
 	}
 }
 
@@ -204,38 +207,14 @@ func (c Config) Validate() error {
 		add("log.level: must be debug, info, warn or error")
 	}
 	errs = append(errs, c.validateOperators()...)
-	return errors.Join(errs...)
-}
-
-var prefixPattern = regexp.MustCompile(`^\+[1-9][0-9]{0,14}$`)
-
-func (c Config) validateOperators() []error {
-	var errs []error
-	names := map[string]bool{}
-	owners := map[string]string{}
-	for i, op := range c.Operators {
-		at := fmt.Sprintf("operators[%d]", i)
-		if op.Name == "" {
-			errs = append(errs, fmt.Errorf("%s.name: required", at))
-		} else if names[op.Name] {
-			errs = append(errs, fmt.Errorf("%s.name: %q used twice", at, op.Name))
-		}
-		names[op.Name] = true
-		if op.Type == "" {
-			errs = append(errs, fmt.Errorf("%s.type: required", at))
-		}
-		for j, p := range op.Prefixes {
-			if !prefixPattern.MatchString(p) {
-				errs = append(errs, fmt.Errorf("%s.prefixes[%d]: must be '+' and 1 to 15 digits", at, j))
-				continue
-			}
-			if other, dup := owners[p]; dup {
-				errs = append(errs, fmt.Errorf("%s.prefixes[%d]: prefix %s already belongs to operator %q", at, j, p, other))
-			}
-			owners[p] = op.Name
-		}
+	errs = append(errs, c.NFC.validate()...)
+	errs = append(errs, c.validateVerifications()...)
+	if err := c.Biometric.Validate(); err != nil {
+		errs = append(errs, err)
 	}
-	return errs
+	errs = append(errs, c.Discovery.validate()...)
+	errs = append(errs, c.Profiles.validate(c.Verifications.TemplateKey)...)
+	return errors.Join(errs...)
 }
 
 // Duration is a time.Duration written as a Go duration string ("30s").

@@ -27,9 +27,15 @@ func (s *Server) authenticate(c *gin.Context) error {
 	}
 	p, err := s.verifier.Verify(c.Request.Context(), raw)
 	if err != nil {
+		if camara.From(err).Status >= 500 {
+			s.metrics.CountTokenVerification("unavailable")
+			return err
+		}
+		s.metrics.CountTokenVerification("invalid")
 		c.Header("WWW-Authenticate", `Bearer realm="kycgate", error="invalid_token"`)
 		return err
 	}
+	s.metrics.CountTokenVerification("valid")
 	c.Set(principalKey, p)
 	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/operators/local"
 	"github.com/kycgate/kycgate/store/sqlite"
+	"github.com/kycgate/kycgate/telemetry"
 	"github.com/stretchr/testify/require"
 )
 
@@ -132,6 +133,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		Router:   router,
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Modules:  opts.modules,
+		Metrics:  telemetry.NewMetrics(),
 	})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/openapi"
+	"github.com/kycgate/kycgate/operators"
 )
 
 // registerOperations registers the routes outside the token check: health
@@ -18,10 +19,16 @@ func (s *Server) registerOperations() {
 	})
 	s.engine.GET("/health/ready", s.ready)
 	s.engine.GET("/openapi/:name", s.serveDocument)
+	if s.metrics != nil {
+		s.engine.GET("/metrics", gin.WrapH(s.metrics.Handler()))
+	}
 }
 
 // ready reports whether the store answers and the issuer's keys are loaded.
-// Each check says UP or DOWN; the reasons stay in the log.
+// Each check says UP or DOWN; the reasons stay in the log. The state of
+// each operator's circuit breaker is reported under "operators" (omitted
+// when no operator has one); an open breaker does not make the gateway
+// unready, since the other operators still answer.
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
@@ -35,7 +42,28 @@ func (s *Server) ready(c *gin.Context) {
 			status, overall = http.StatusServiceUnavailable, "DOWN"
 		}
 	}
-	c.JSON(status, gin.H{"status": overall, "checks": checks})
+	body := gin.H{"status": overall, "checks": checks}
+	if breakers := s.breakerStates(); len(breakers) > 0 {
+		body["operators"] = breakers
+	}
+	c.JSON(status, body)
+}
+
+// operatorHealth is one operator's entry in the readiness report.
+type operatorHealth struct {
+	Breaker string `json:"breaker"`
+}
+
+// breakerStates returns the breaker state of every operator that has one,
+// by operator name.
+func (s *Server) breakerStates() map[string]operatorHealth {
+	states := map[string]operatorHealth{}
+	for _, route := range s.router.Routes() {
+		if r, ok := route.Adapter.(operators.BreakerReporter); ok {
+			states[route.Name] = operatorHealth{Breaker: r.BreakerState().String()}
+		}
+	}
+	return states
 }
 
 func (s *Server) checkState(ctx context.Context, name string, err error) string {

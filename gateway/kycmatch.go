@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/gateway/auth"
@@ -19,23 +21,28 @@ func kycMatchDocument(v kycmatch.Version) string {
 }
 
 // registerKYCMatch registers POST /kyc-match/<version>/match for every
-// served version.
+// served version. One dispatcher, configured by the discovery section,
+// sends every version's calls to the operators.
 func (s *Server) registerKYCMatch() error {
+	dispatcher, err := operators.NewDispatcher(s.router, operators.DiscoveryOptionsOf(s.cfg.Discovery), s.logger)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
 	for _, v := range kycmatch.Versions {
 		doc, err := openapi.NewDocument(kycMatchDocument(v))
 		if err != nil {
 			return err
 		}
 		path := "/kyc-match/" + v.PathSegment() + "/match"
-		if err := s.api(doc, v, "POST", path, KYCMatchScope, s.kycMatch(v)); err != nil {
+		if err := s.api(doc, v, "POST", path, KYCMatchScope, s.kycMatch(v, dispatcher)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// kycMatch answers a KYC Match call of version v.
-func (s *Server) kycMatch(v kycmatch.Version) HandlerFunc {
+// kycMatch answers a KYC Match call of version v through the dispatcher.
+func (s *Server) kycMatch(v kycmatch.Version, dispatcher *operators.Dispatcher) HandlerFunc {
 	return func(c *gin.Context) error {
 		phone, req, cerr := kycmatch.DecodeRequest(v, bodyOf(c))
 		if cerr != nil {
@@ -52,11 +59,7 @@ func (s *Server) kycMatch(v kycmatch.Version) HandlerFunc {
 			return err
 		}
 		req.PhoneNumber = subject
-		route, ok := s.router.Lookup(subject)
-		if !ok {
-			return camara.ErrIdentifierNotFound
-		}
-		resp, err := route.Adapter.Match(c.Request.Context(), operators.Call{
+		resp, err := dispatcher.Match(c.Request.Context(), operators.Call{
 			Version:    v,
 			Request:    req,
 			Correlator: correlatorOf(c),

@@ -20,6 +20,7 @@ import (
 	"github.com/kycgate/kycgate/openapi"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/telemetry"
 )
 
 // Mount is an extra handler served under a path prefix outside the API
@@ -39,6 +40,9 @@ type Deps struct {
 	Mounts   []Mount
 	// Modules are the backends fronted by the gateway.
 	Modules []Module
+	// Metrics receives the request metrics and is served at /metrics; nil
+	// disables both.
+	Metrics *telemetry.Metrics
 }
 
 // Server is the gateway.
@@ -51,6 +55,7 @@ type Server struct {
 	accessLogger *slog.Logger
 	correlators  correlatorPatterns
 	errorWriters map[string]ErrorWriter
+	metrics      *telemetry.Metrics
 	engine       *gin.Engine
 }
 
@@ -73,6 +78,7 @@ func New(d Deps) (*Server, error) {
 			fallback: regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
 		},
 		errorWriters: map[string]ErrorWriter{},
+		metrics:      d.Metrics,
 		engine:       gin.New(),
 	}
 	e := s.engine
@@ -80,7 +86,7 @@ func New(d Deps) (*Server, error) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
-	e.Use(s.recovery, s.correlator, s.accessLog)
+	e.Use(s.recovery, s.correlator, s.trace, s.accessLog)
 	e.NoRoute(func(c *gin.Context) { writeError(c, camara.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) { writeError(c, camara.ErrMethodNotAllowed) })
 

@@ -30,6 +30,11 @@ type Call struct {
 // Match returns a *camara.Error for every answer the caller may see
 // (IDENTIFIER_NOT_FOUND, SERVICE_NOT_APPLICABLE, the idDocument errors,
 // UNAVAILABLE, TIMEOUT, ...). Any other error is treated as internal.
+//
+// Match is called concurrently, also by fan-out discovery with one Call
+// shared between several adapters: it must not modify the call, and it must
+// return promptly once ctx is done (TIMEOUT when its deadline passed). The
+// conformance suite in operators/operatorstest checks this contract.
 type Adapter interface {
 	Match(ctx context.Context, call Call) (kycmatch.Response, error)
 }
@@ -38,6 +43,12 @@ type Adapter interface {
 type Deps struct {
 	Store  store.Store
 	Logger *slog.Logger
+	// Decorators wrap the HTTP transport of adapters that call their
+	// operator over HTTP, outermost first (see DecorateTransport).
+	Decorators []RoundTripperDecorator
+	// Observer receives call outcomes, breaker states and fan-out widths
+	// for metrics; nil records nothing.
+	Observer Observer
 }
 
 // Factory builds an adapter from its raw, adapter-specific options.

@@ -18,6 +18,11 @@ import (
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrConflict is returned when a write would break a uniqueness rule (a
+// duplicate id, a second live session with the same init code) or was
+// computed from a stale version of a record.
+var ErrConflict = errors.New("store: conflict")
+
 // Subscribers holds the reference operator's subscriber records.
 type Subscribers interface {
 	// UpsertSubscribers inserts or replaces the given records in one
@@ -30,6 +35,10 @@ type Subscribers interface {
 // Store is everything kycgate keeps.
 type Store interface {
 	Subscribers
+	Verifications
+	Outbox
+	NFCSessions
+	Profiles
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

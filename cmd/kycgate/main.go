@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	// Adapter and store types compiled into the binary.
+	_ "github.com/kycgate/kycgate/operators/camara"
 	_ "github.com/kycgate/kycgate/operators/local"
 	_ "github.com/kycgate/kycgate/store/sqlite"
 )

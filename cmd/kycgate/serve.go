@@ -13,6 +13,7 @@ import (
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/telemetry"
 )
 
 // serve runs the gateway until ctx ends.
@@ -56,23 +57,40 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
+	verifications, err := setUpVerifications(ctx, &cfg, st, ln.Addr(), *demo, logger)
+	if err != nil {
+		return err
+	}
+	defer verifications.stop()
+
 	router, err := buildRouter(cfg, st, logger)
 	if err != nil {
 		return err
 	}
-	verifier, err := auth.NewVerifier(authConfig(cfg.Auth))
+	metrics := telemetry.NewMetrics()
+	shutdownTracing, tracing, err := telemetry.SetupTracing(ctx, version)
+	if err != nil {
+		return err
+	}
+	defer shutdownTracing(context.WithoutCancel(ctx))
+	authCfg := authConfig(cfg.Auth)
+	authCfg.Logger = logger
+	authCfg.OnKeySetFetch = metrics.CountJWKSRefresh
+	verifier, err := auth.NewVerifier(authCfg)
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
 	verifier.Start(ctx)
 
 	srv, err := gateway.New(gateway.Deps{
-		Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger, Mounts: mounts,
+		Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger,
+		Mounts: append(mounts, verifications.mounts...), Modules: verifications.modules,
+		Metrics: metrics,
 	})
 	if err != nil {
 		return err
 	}
-	logStartup(logger, cfg, ln.Addr(), *demo)
+	logStartup(logger, cfg, ln.Addr(), *demo, tracing)
 	return srv.Serve(ctx, ln)
 }
 
@@ -99,23 +117,21 @@ func authConfig(a config.Auth) auth.Config {
 	}
 }
 
-// buildRouter creates every configured operator adapter through the
-// registry and indexes their prefixes.
+// buildRouter creates every configured operator through the registry,
+// each behind a guard with its policy (timeout, concurrency bound, circuit
+// breaker), and indexes their prefixes. HTTP exchanges with upstream
+// operators are logged at debug level.
 func buildRouter(cfg config.Config, st store.Store, logger *slog.Logger) (*operators.Router, error) {
-	deps := operators.Deps{Store: st, Logger: logger}
-	routes := make([]operators.Route, 0, len(cfg.Operators))
-	for _, op := range cfg.Operators {
-		a, err := operators.New(op.Type, op.Name, op.Options, deps)
-		if err != nil {
-			return nil, fmt.Errorf("operator %q: %w", op.Name, err)
-		}
-		routes = append(routes, operators.Route{Name: op.Name, Adapter: a, Prefixes: op.Prefixes})
+	deps := operators.Deps{
+		Store:      st,
+		Logger:     logger,
+		Decorators: []operators.RoundTripperDecorator{operators.LogExchanges(logger)},
 	}
-	return operators.NewRouter(routes)
+	return operators.Build(cfg.Operators, deps)
 }
 
 // logStartup records what was configured, without secrets.
-func logStartup(logger *slog.Logger, cfg config.Config, addr net.Addr, demo bool) {
+func logStartup(logger *slog.Logger, cfg config.Config, addr net.Addr, demo, tracing bool) {
 	ops := make([]string, 0, len(cfg.Operators))
 	for _, op := range cfg.Operators {
 		ops = append(ops, op.Name+"("+op.Type+")")
@@ -128,5 +144,6 @@ func logStartup(logger *slog.Logger, cfg config.Config, addr net.Addr, demo bool
 		slog.String("audience", cfg.Auth.Audience),
 		slog.String("store", cfg.Store.Type),
 		slog.Any("operators", ops),
-		slog.Int64("max_body_bytes", cfg.Server.MaxBodyBytes))
+		slog.Int64("max_body_bytes", cfg.Server.MaxBodyBytes),
+		slog.Bool("tracing", tracing))
 }

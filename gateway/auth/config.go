@@ -68,6 +68,9 @@ type Config struct {
 	// Logger receives discovery and key-refresh failures (never token
 	// contents). The default is slog.Default().
 	Logger *slog.Logger
+	// OnKeySetFetch, when set, is called after every fetch of the issuer's
+	// key set with the fetch's error (nil on success), e.g. for metrics.
+	OnKeySetFetch func(err error)
 }
 
 // withDefaults returns a copy of c with every zero field set to its default.

@@ -35,6 +35,8 @@ type cachedKeySet struct {
 	cooldown time.Duration
 	// baseCtx bounds every fetch; it is the context given to Verifier.Start.
 	baseCtx context.Context
+	// onFetch is Config.OnKeySetFetch.
+	onFetch func(error)
 
 	// keys is the current key set, read lock-free on every verification.
 	keys atomic.Pointer[jwksDocument]
@@ -66,6 +68,7 @@ func newCachedKeySet(baseCtx context.Context, cfg Config, jwksURL string) *cache
 		algs:     algs,
 		cooldown: cfg.RefreshCooldown,
 		baseCtx:  baseCtx,
+		onFetch:  cfg.OnKeySetFetch,
 	}
 }
 
@@ -181,6 +184,9 @@ func (k *cachedKeySet) runRefresh(call *refreshCall) {
 func (k *cachedKeySet) load(ctx context.Context) error {
 	k.fetches.Add(1)
 	doc, err := fetchJWKS(ctx, k.client, k.jwksURL)
+	if k.onFetch != nil {
+		k.onFetch(err)
+	}
 	if err != nil {
 		return err
 	}

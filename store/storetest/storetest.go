@@ -40,6 +40,10 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentReadersAndWriters", testConcurrent},
 		{"CanceledContext", testCanceledContext},
 		{"Ping", testPing},
+		{"NFCSessions", testNFCSessions},
+		{"Verifications", testVerifications},
+		{"Outbox", testOutbox},
+		{"Profiles", testProfiles},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

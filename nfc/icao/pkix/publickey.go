@@ -240,7 +240,6 @@ func matchExplicit(d ecc.Domain, base []byte) (*ecc.Curve, error) {
 		if c.P.Cmp(d.P) != 0 {
 			continue
 		}
-		// A is stored reduced; explicit parameters may carry p-3 for NIST curves.
 		x, y, err := c.DecodePoint(base)
 		if err != nil {
 			continue

@@ -34,6 +34,9 @@ var errMRZField = errors.New("specimen: MRZ field too long or not in the MRZ alp
 
 // MRZ renders the document's MRZ lines, concatenated, with all check digits.
 func (d Document) MRZ() (string, error) {
+	if err := d.validate(); err != nil {
+		return "", err
+	}
 	var text string
 	if d.Format == mrz.TD1 {
 		text = d.td1()
@@ -44,6 +47,33 @@ func (d Document) MRZ() (string, error) {
 		return "", errors.Join(errMRZField, err)
 	}
 	return text, nil
+}
+
+// validate checks that every field uses the MRZ alphabet and fits its
+// layout, so that rendering cannot go out of bounds.
+func (d Document) validate() error {
+	maxNumber := 9
+	if d.Format == mrz.TD1 {
+		maxNumber = 13
+	}
+	limits := []struct {
+		value    string
+		min, max int
+	}{
+		{d.DocumentCode, 1, 2}, {d.IssuingState, 1, 3}, {d.Nationality, 1, 3},
+		{d.DocumentNumber, 1, maxNumber}, {d.DateOfBirth, 6, 6}, {d.DateOfExpiry, 6, 6},
+		{d.Sex, 1, 1}, {d.Surname, 1, 39}, {d.GivenNames, 0, 39}, {d.OptionalData, 0, 14},
+	}
+	for _, l := range limits {
+		v := field(l.value)
+		if len(v) < l.min || len(v) > l.max {
+			return errMRZField
+		}
+		if _, ok := mrz.CheckDigit(v); !ok {
+			return errMRZField
+		}
+	}
+	return nil
 }
 
 // td3 renders the two 44-character passport lines.

@@ -1,6 +1,7 @@
 package trust
 
 import (
+	"bytes"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -104,11 +105,13 @@ func (ml *MasterList) Verify(roots []*cert.Certificate) (signer *cert.Certificat
 	return nil, fmt.Errorf("%w: %w", ErrMasterListSignature, errors.Join(errs...))
 }
 
-// chainsTo verifies that c is signed by an anchor whose subject is c's issuer.
+// chainsTo verifies that c is signed by an anchor named as its issuer, by
+// subject name or by key identifier.
 func chainsTo(c *cert.Certificate, anchors []*cert.Certificate) error {
 	var last error = errors.New("no issuer among the anchors")
 	for _, a := range anchors {
-		if !c.Issuer.Equal(a.Subject) {
+		keyMatch := len(c.AuthorityKeyID) > 0 && bytes.Equal(c.AuthorityKeyID, a.SubjectKeyID)
+		if !keyMatch && !c.Issuer.Equal(a.Subject) {
 			continue
 		}
 		if err := c.CheckSignatureFrom(a); err != nil {

@@ -1,0 +1,95 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/kycgate/kycgate/store"
+)
+
+// DeliveryView is a webhook event and its delivery state, as the merchant
+// reads it. The signing secret is never shown.
+type DeliveryView struct {
+	ID             string          `json:"id"`
+	EventName      string          `json:"eventName"`
+	VerificationID string          `json:"verificationId,omitempty"`
+	URL            string          `json:"url"`
+	Status         string          `json:"status"`
+	Attempts       int             `json:"attempts"`
+	CreatedAt      string          `json:"createdAt"`
+	NextAttemptAt  string          `json:"nextAttemptAt,omitempty"`
+	DeliveredAt    string          `json:"deliveredAt,omitempty"`
+	LastStatusCode int             `json:"lastStatusCode,omitempty"`
+	LastError      string          `json:"lastError,omitempty"`
+	Payload        json.RawMessage `json:"payload,omitempty"`
+	History        []AttemptView   `json:"history,omitempty"`
+}
+
+// AttemptView is one delivery attempt.
+type AttemptView struct {
+	Number     int     `json:"number"`
+	At         string  `json:"at"`
+	DurationMs float64 `json:"durationMs"`
+	StatusCode int     `json:"statusCode,omitempty"`
+	Error      string  `json:"error,omitempty"`
+}
+
+func deliveryView(e store.OutboxEvent) DeliveryView {
+	v := DeliveryView{
+		ID: e.ID, EventName: e.EventName, VerificationID: e.ResourceID, URL: e.URL, Status: e.Status,
+		Attempts: e.Attempts, CreatedAt: formatTime(e.CreatedAt), DeliveredAt: formatTime(e.DeliveredAt),
+		LastStatusCode: e.LastStatusCode, LastError: e.LastError,
+	}
+	if e.Status == store.EventPending {
+		v.NextAttemptAt = formatTime(e.NextAttemptAt)
+	}
+	return v
+}
+
+// ListDeliveries returns the merchant's webhook events, newest first,
+// optionally those of one verification.
+func (s *Service) ListDeliveries(ctx context.Context, merchantID, verificationID string, limit int) ([]DeliveryView, error) {
+	events, err := s.store.ListEvents(ctx, merchantID, store.EventQuery{ResourceID: verificationID, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DeliveryView, 0, len(events))
+	for _, e := range events {
+		out = append(out, deliveryView(e))
+	}
+	return out, nil
+}
+
+// GetDelivery returns one of the merchant's events with its payload and
+// attempt history.
+func (s *Service) GetDelivery(ctx context.Context, merchantID, eventID string) (DeliveryView, error) {
+	e, attempts, err := s.store.GetEvent(ctx, merchantID, eventID)
+	if errors.Is(err, store.ErrNotFound) {
+		return DeliveryView{}, notFound("webhook event")
+	}
+	if err != nil {
+		return DeliveryView{}, err
+	}
+	v := deliveryView(e)
+	v.Payload = e.Payload
+	for _, a := range attempts {
+		v.History = append(v.History, AttemptView{
+			Number: a.Number, At: formatTime(a.At), DurationMs: float64(a.Duration.Microseconds()) / 1000,
+			StatusCode: a.StatusCode, Error: a.Error,
+		})
+	}
+	return v, nil
+}
+
+// Redeliver sends one of the merchant's events again, keeping its id.
+func (s *Service) Redeliver(ctx context.Context, merchantID, eventID string) (DeliveryView, error) {
+	e, err := s.webhooks.Redeliver(ctx, merchantID, eventID)
+	if errors.Is(err, store.ErrNotFound) {
+		return DeliveryView{}, notFound("webhook event")
+	}
+	if err != nil {
+		return DeliveryView{}, err
+	}
+	return deliveryView(e), nil
+}

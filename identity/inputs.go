@@ -1,0 +1,319 @@
+package identity
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/gateway"
+	"github.com/kycgate/kycgate/store"
+)
+
+// maxInputsPartBytes caps the inputs JSON part.
+const maxInputsPartBytes = 64 << 10
+
+// maxFiles caps the files of one send-input request: one per input type.
+const maxFiles = 3
+
+// Upload is one file of a send-input request with its description.
+type Upload struct {
+	// InputType is selfie-photo, selfie-video or document-photo.
+	InputType string
+	// Filename names the file part.
+	Filename string
+	// Data is the file.
+	Data []byte
+	// document describes a document photo.
+	document *documentInfo
+}
+
+// inputDescriptor is one entry of the inputs JSON part, as merchants send
+// it: {"inputType": "selfie-photo", "data": {"filename": "selfie.jpg"}}.
+type inputDescriptor struct {
+	InputType string `json:"inputType"`
+	Group     *int   `json:"group,omitempty"`
+	Data      struct {
+		Filename string `json:"filename"`
+		Type     string `json:"type,omitempty"`
+		Country  string `json:"country,omitempty"`
+		Region   string `json:"region,omitempty"`
+		Page     string `json:"page,omitempty"`
+	} `json:"data"`
+}
+
+// ParseSendInput reads a send-input form: an "inputs" part (a JSON array
+// naming each file's input type and filename) and the file parts. Every
+// described file must be present and every file described. maxFile caps
+// each file; the route caps the whole body.
+func ParseSendInput(r *multipart.Reader, maxFile int64) ([]Upload, error) {
+	var descriptors []inputDescriptor
+	files := map[string][]byte{}
+	for {
+		part, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, formError(err)
+		}
+		if err := readPart(part, maxFile, &descriptors, files); err != nil {
+			return nil, err
+		}
+	}
+	if descriptors == nil {
+		return nil, camara.ErrInvalidArgument.WithMessage("the form needs an inputs part describing the files")
+	}
+	return matchFiles(descriptors, files)
+}
+
+// readPart reads the inputs part or one file part.
+func readPart(part *multipart.Part, maxFile int64, descriptors *[]inputDescriptor, files map[string][]byte) error {
+	defer func() { _ = part.Close() }()
+	if part.FormName() == "inputs" && part.FileName() == "" {
+		if *descriptors != nil {
+			return camara.ErrInvalidArgument.WithMessage("the form has two inputs parts")
+		}
+		raw, err := readLimited(part, maxInputsPartBytes, "the inputs part")
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, descriptors); err != nil || *descriptors == nil {
+			return camara.ErrInvalidArgument.WithMessage("the inputs part must be a JSON array of {inputType, data: {filename}}")
+		}
+		return nil
+	}
+	name := part.FileName()
+	if name == "" {
+		return camara.ErrInvalidArgument.WithMessage("unexpected form field: only inputs and files are accepted")
+	}
+	if _, dup := files[name]; dup {
+		return camara.ErrInvalidArgument.WithMessage("two files share a filename")
+	}
+	if len(files) == maxFiles {
+		return camara.ErrInvalidArgument.WithMessage("at most %d files per request", maxFiles)
+	}
+	data, err := readLimited(part, maxFile, "a file")
+	if err != nil {
+		return err
+	}
+	files[name] = data
+	return nil
+}
+
+// readLimited reads r, refusing more than limit bytes.
+func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, formError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, camara.ErrPayloadTooLarge.WithMessage("%s exceeds %d bytes", what, limit)
+	}
+	return data, nil
+}
+
+// formError maps a multipart reading error: the body cap is 413, anything
+// else a malformed form.
+func formError(err error) error {
+	if tooLarge := gateway.TooLarge(err); tooLarge != nil {
+		return tooLarge
+	}
+	return camara.ErrInvalidArgument.WithMessage("the multipart form cannot be read").WithCause(err)
+}
+
+// matchFiles pairs each descriptor with its file.
+func matchFiles(descriptors []inputDescriptor, files map[string][]byte) ([]Upload, error) {
+	uploads := make([]Upload, 0, len(descriptors))
+	used := map[string]bool{}
+	for i, d := range descriptors {
+		data, ok := files[d.Data.Filename]
+		if d.Data.Filename == "" || !ok {
+			return nil, camara.ErrInvalidArgument.WithMessage("inputs[%d]: data.filename must name a file part of the form", i)
+		}
+		if used[d.Data.Filename] {
+			return nil, camara.ErrInvalidArgument.WithMessage("inputs[%d]: the file is described twice", i)
+		}
+		used[d.Data.Filename] = true
+		u := Upload{InputType: d.InputType, Filename: d.Data.Filename, Data: data}
+		if d.InputType == InputDocumentPhoto {
+			u.document = &documentInfo{Type: d.Data.Type, Country: d.Data.Country, Region: d.Data.Region, Page: d.Data.Page}
+		}
+		uploads = append(uploads, u)
+	}
+	if len(used) != len(files) {
+		return nil, camara.ErrInvalidArgument.WithMessage("every file part must be described in inputs")
+	}
+	return uploads, nil
+}
+
+// InputResult is the answer for one uploaded input.
+type InputResult struct {
+	Result bool `json:"result"`
+}
+
+// SendInput stores the uploads of the merchant's verification. The
+// verification must still take inputs; each upload must be an input the
+// flow expects and has not received, of a supported type and size. The
+// files are stored before the answer; once every expected input is in,
+// processing is scheduled at once (otherwise it starts when the input
+// window ends).
+func (s *Service) SendInput(ctx context.Context, merchantID, id string, uploads []Upload) ([]InputResult, error) {
+	if len(uploads) == 0 {
+		return nil, camara.ErrInvalidArgument.WithMessage("inputs must describe at least one file")
+	}
+	for attempt := 0; ; attempt++ {
+		v, err := s.load(ctx, merchantID, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkUploads(v, uploads); err != nil {
+			return nil, err
+		}
+		err = s.storeInputs(ctx, v, uploads)
+		if errors.Is(err, store.ErrConflict) && attempt < 3 {
+			continue // processing or another upload changed it: check again
+		}
+		if err != nil {
+			return nil, err
+		}
+		results := make([]InputResult, len(uploads))
+		for i := range results {
+			results[i].Result = true
+		}
+		return results, nil
+	}
+}
+
+// checkUploads refuses uploads the verification cannot take.
+func (s *Service) checkUploads(v *verification, uploads []Upload) error {
+	if v.Status != StatusPending || s.expired(v) {
+		return ErrInputsClosed
+	}
+	seen := map[string]bool{}
+	for i, u := range uploads {
+		in, ok := v.state.input(u.InputType)
+		switch {
+		case !validInputType(u.InputType):
+			return camara.ErrInvalidArgument.WithMessage("inputs[%d]: inputType must be one of %v", i, inputOrder)
+		case !ok:
+			return camara.ErrInvalidArgument.WithMessage("inputs[%d]: the flow does not use a %s", i, u.InputType)
+		case seen[u.InputType]:
+			return camara.ErrInvalidArgument.WithMessage("inputs[%d]: %s is sent twice", i, u.InputType)
+		case in.received():
+			return camara.ErrConflict.WithMessage("inputs[%d]: %s was already received", i, u.InputType)
+		}
+		seen[u.InputType] = true
+		if err := s.checkFile(i, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFile refuses a file of the wrong type or size for its input.
+func (s *Service) checkFile(i int, u Upload) error {
+	limit := s.cfg.MaxPhotoBytes
+	if isVideoInput(u.InputType) {
+		limit = s.cfg.MaxVideoBytes
+	}
+	if int64(len(u.Data)) > limit {
+		return camara.ErrPayloadTooLarge.WithMessage("inputs[%d]: a %s must be at most %d bytes", i, u.InputType, limit)
+	}
+	if _, ok := mediaType(u.InputType, u.Data); !ok {
+		if isVideoInput(u.InputType) {
+			return camara.ErrUnsupportedMediaType.WithMessage("inputs[%d]: a selfie-video must be MP4, WebM or QuickTime", i)
+		}
+		return camara.ErrUnsupportedMediaType.WithMessage("inputs[%d]: a %s must be a JPEG, PNG or WebP image", i, u.InputType)
+	}
+	return nil
+}
+
+// storeInputs writes the files, then the state that references them. On a
+// failed state write the files are removed again.
+func (s *Service) storeInputs(ctx context.Context, v *verification, uploads []Upload) error {
+	now := s.now()
+	keys := make([]string, 0, len(uploads))
+	for _, u := range uploads {
+		ext, _ := mediaType(u.InputType, u.Data)
+		key := v.ID + "/" + u.InputType + ext
+		if err := s.media.Put(ctx, key, u.Data); err != nil {
+			return fmt.Errorf("identity: store input: %w", err)
+		}
+		keys = append(keys, key)
+		in, _ := v.state.input(u.InputType)
+		in.MediaKey, in.ReceivedAt, in.Document = key, now, u.document
+	}
+	var specs []eventSpec
+	if v.state.allInputsReceived() {
+		v.JobDueAt = now
+		specs = append(specs, eventSpec{name: EventVerificationInputsCompleted})
+	}
+	events, err := s.events(ctx, v, specs...)
+	if err == nil {
+		err = s.save(ctx, v, events)
+	}
+	if err != nil {
+		s.removeMedia(keys)
+		return err
+	}
+	if v.state.allInputsReceived() {
+		s.notifyProcessor()
+	}
+	s.logger.Info("inputs received", "verification_id", v.ID, "inputs", len(uploads), "complete", v.state.allInputsReceived())
+	return nil
+}
+
+// removeMedia deletes files whose reference was not written.
+func (s *Service) removeMedia(keys []string) {
+	for _, key := range keys {
+		if err := s.media.Delete(context.Background(), key); err != nil {
+			s.logger.Warn("removing an unreferenced input failed", "error", err.Error())
+		}
+	}
+}
+
+func validInputType(t string) bool {
+	for _, in := range inputOrder {
+		if in == t {
+			return true
+		}
+	}
+	return false
+}
+
+// mediaType sniffs data and returns the file extension for an accepted
+// type of the input.
+func mediaType(inputType string, data []byte) (string, bool) {
+	if isVideoInput(inputType) {
+		if isQuickTime(data) {
+			return ".mov", true
+		}
+		switch http.DetectContentType(data) {
+		case "video/mp4":
+			return ".mp4", true
+		case "video/webm":
+			return ".webm", true
+		}
+		return "", false
+	}
+	switch http.DetectContentType(data) {
+	case "image/jpeg":
+		return ".jpg", true
+	case "image/png":
+		return ".png", true
+	case "image/webp":
+		return ".webp", true
+	}
+	return "", false
+}
+
+// isQuickTime recognises an ISO base media file whose major brand is "qt  ".
+func isQuickTime(data []byte) bool {
+	return len(data) >= 12 && bytes.Equal(data[4:8], []byte("ftyp")) && bytes.Equal(data[8:12], []byte("qt  "))
+}

@@ -1,0 +1,224 @@
+package identity
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kycgate/kycgate/media"
+	"github.com/kycgate/kycgate/webhook"
+)
+
+// renderer turns stored state into the API's and the webhooks' JSON, with
+// fresh signed media URLs.
+type renderer struct {
+	urls      *media.URLs
+	publicURL string
+}
+
+// stepView is a step as the webhooks and the resource show it.
+type stepView struct {
+	Status int            `json:"status"`
+	ID     string         `json:"id"`
+	Data   map[string]any `json:"data,omitempty"`
+	Error  *StepError     `json:"error"`
+}
+
+// mediaRef is the liveness step's selfieUrl object.
+type mediaRef struct {
+	Media string `json:"media"`
+	IsURL bool   `json:"isUrl"`
+}
+
+// resourceURL is the verification's URL, the envelopes' resource.
+func (r renderer) resourceURL(verificationID string) string {
+	return strings.TrimSuffix(r.publicURL, "/") + "/v2/verifications/" + verificationID
+}
+
+// url signs key for merchantID; an empty key gives nil (JSON null).
+func (r renderer) url(merchantID, key string) any {
+	if key == "" {
+		return nil
+	}
+	return r.urls.URL(merchantID, key)
+}
+
+// step renders one step.
+func (r renderer) step(merchantID string, s stepState) stepView {
+	return stepView{Status: s.Status, ID: s.ID, Data: r.stepData(merchantID, s), Error: s.Error}
+}
+
+// stepData renders a step's data as the seeds show it, or nil when the step
+// produced nothing.
+func (r renderer) stepData(merchantID string, s stepState) map[string]any {
+	o := s.Output
+	switch s.ID {
+	case StepSelfie:
+		if o.PhotoKey != "" {
+			return map[string]any{"selfiePhotoUrl": r.url(merchantID, o.PhotoKey)}
+		}
+	case StepLiveness:
+		return r.livenessData(merchantID, o)
+	case StepFacematch:
+		if o.Score != nil {
+			return map[string]any{"score": *o.Score}
+		}
+	case StepReFacematch:
+		return r.reFacematchData(merchantID, o)
+	}
+	return nil
+}
+
+func (r renderer) livenessData(merchantID string, o stepOutput) map[string]any {
+	if o.VideoKey == "" {
+		return nil
+	}
+	data := map[string]any{"videoUrl": r.url(merchantID, o.VideoKey)}
+	if o.SpriteKey != "" {
+		data["spriteUrl"] = r.url(merchantID, o.SpriteKey)
+	}
+	if o.FrameKey != "" {
+		data["selfieUrl"] = mediaRef{Media: r.urls.URL(merchantID, o.FrameKey), IsURL: true}
+	}
+	return data
+}
+
+func (r renderer) reFacematchData(merchantID string, o stepOutput) map[string]any {
+	if o.PreviousVerificationID == "" {
+		return nil
+	}
+	data := map[string]any{
+		"currentSelfiePhotoUrl":  r.url(merchantID, o.PhotoKey),
+		"currentSelfieVideoUrl":  r.url(merchantID, o.VideoKey),
+		"previousSelfiePhotoUrl": r.url(merchantID, o.PreviousPhotoKey),
+		"previousSelfieVideoUrl": r.url(merchantID, o.PreviousVideoKey),
+		"previousVerificationId": o.PreviousVerificationID,
+	}
+	if o.Score != nil {
+		data["facematchScore"] = *o.Score
+	}
+	return data
+}
+
+// envelope is a webhook body: the seed's metadata, resource, step,
+// eventName, flowId and timestamp, plus the outcome on
+// verification_completed.
+type envelope struct {
+	Metadata       map[string]any `json:"metadata"`
+	Resource       string         `json:"resource"`
+	Step           *stepView      `json:"step,omitempty"`
+	EventName      string         `json:"eventName"`
+	FlowID         string         `json:"flowId"`
+	Timestamp      string         `json:"timestamp"`
+	IdentityStatus string         `json:"identityStatus,omitempty"`
+	Status         string         `json:"status,omitempty"`
+}
+
+// Event names.
+const (
+	EventVerificationStarted         = "verification_started"
+	EventVerificationInputsCompleted = "verification_inputs_completed"
+	EventStepCompleted               = "step_completed"
+	EventVerificationCompleted       = "verification_completed"
+)
+
+// envelope returns the webhook body of an event about v.
+func (r renderer) envelope(v *verification, eventName string, step *stepState, at time.Time) envelope {
+	e := envelope{
+		Metadata:  nonNil(v.state.Metadata),
+		Resource:  r.resourceURL(v.ID),
+		EventName: eventName,
+		FlowID:    v.FlowID,
+		Timestamp: webhook.FormatTimestamp(at),
+	}
+	if step != nil {
+		view := r.step(v.MerchantID, *step)
+		e.Step = &view
+	}
+	if eventName == EventVerificationCompleted {
+		e.IdentityStatus, e.Status = v.Status, v.Status
+	}
+	return e
+}
+
+// resourceView is the verification resource of the API.
+type resourceView struct {
+	ID                     string         `json:"id"`
+	Identity               string         `json:"identity"`
+	FlowID                 string         `json:"flowId"`
+	Status                 string         `json:"status"`
+	Expired                bool           `json:"expired"`
+	Metadata               map[string]any `json:"metadata"`
+	Inputs                 []inputView    `json:"inputs"`
+	Steps                  []stepView     `json:"steps"`
+	Documents              []documentView `json:"documents"`
+	PreviousVerificationID string         `json:"previousVerificationId,omitempty"`
+	CreatedAt              string         `json:"createdAt"`
+	CompletedAt            string         `json:"completedAt,omitempty"`
+}
+
+// inputView is an expected input: status 200 once received, 0 before.
+type inputView struct {
+	ID       string `json:"id"`
+	Status   int    `json:"status"`
+	Optional bool   `json:"optional"`
+}
+
+// documentView is a received document photo.
+type documentView struct {
+	Type    string     `json:"type"`
+	Country string     `json:"country"`
+	Region  string     `json:"region"`
+	Page    string     `json:"page"`
+	Photos  []string   `json:"photos"`
+	Steps   []stepView `json:"steps"`
+}
+
+// resource renders v; expired says whether its input window has passed.
+func (r renderer) resource(v *verification, expired bool) resourceView {
+	out := resourceView{
+		ID:                     v.ID,
+		Identity:               v.IdentityID,
+		FlowID:                 v.FlowID,
+		Status:                 v.Status,
+		Expired:                expired,
+		Metadata:               nonNil(v.state.Metadata),
+		Inputs:                 []inputView{},
+		Steps:                  []stepView{},
+		Documents:              []documentView{},
+		PreviousVerificationID: v.state.PreviousVerificationID,
+		CreatedAt:              webhook.FormatTimestamp(v.CreatedAt),
+	}
+	if !v.state.CompletedAt.IsZero() {
+		out.CompletedAt = webhook.FormatTimestamp(v.state.CompletedAt)
+	}
+	for _, in := range v.state.Inputs {
+		view := inputView{ID: in.Type}
+		if in.received() {
+			view.Status = stepDone
+		}
+		out.Inputs = append(out.Inputs, view)
+		if in.Type == InputDocumentPhoto && in.received() {
+			out.Documents = append(out.Documents, r.document(v.MerchantID, in))
+		}
+	}
+	for _, s := range v.state.Steps {
+		out.Steps = append(out.Steps, r.step(v.MerchantID, s))
+	}
+	return out
+}
+
+func (r renderer) document(merchantID string, in inputState) documentView {
+	d := documentView{Photos: []string{r.urls.URL(merchantID, in.MediaKey)}, Steps: []stepView{}}
+	if in.Document != nil {
+		d.Type, d.Country, d.Region, d.Page = in.Document.Type, in.Document.Country, in.Document.Region, in.Document.Page
+	}
+	return d
+}
+
+// nonNil returns m, or an empty map for nil so JSON shows {}.
+func nonNil(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}

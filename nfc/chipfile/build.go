@@ -1,0 +1,177 @@
+package chipfile
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"image"
+	"image/jpeg"
+	_ "image/png" // PNG photos are accepted too.
+	"time"
+
+	"github.com/kycgate/kycgate/nfc/icao/lds"
+	"github.com/kycgate/kycgate/nfc/icao/mrz"
+	"github.com/kycgate/kycgate/nfc/icao/specimen"
+	"github.com/kycgate/kycgate/nfc/upload"
+)
+
+// Options describe the specimen to build. Zero fields take ICAO 9303's
+// specimen holder, Anna Maria Eriksson of Utopia.
+type Options struct {
+	// Photo is the holder's face, JPEG or PNG; it becomes DG2 as JPEG,
+	// scaled down to at most 480 pixels high. Empty builds a chip without
+	// DG2.
+	Photo []byte
+	// Document gives the MRZ fields.
+	Document specimen.Document
+	// SignerKey is the key type of the CSCA and document signer (RSA when
+	// zero).
+	SignerKey specimen.KeyType
+	// NoActiveAuthentication builds a chip without DG15.
+	NoActiveAuthentication bool
+	// Now anchors the validity periods (the current time when zero).
+	Now time.Time
+}
+
+// DefaultDocument returns ICAO 9303's specimen passport fields with an
+// expiry five years after now.
+func DefaultDocument(now time.Time) specimen.Document {
+	return specimen.Document{
+		Format: mrz.TD3, DocumentCode: "P", IssuingState: "UTO", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
+		DocumentNumber: "L898902C3", Nationality: "UTO", DateOfBirth: "740812", Sex: "F",
+		DateOfExpiry: now.AddDate(5, 0, 0).Format("060102"), OptionalData: "ZE184226B",
+	}
+}
+
+// Build creates a specimen chip with its demo CSCA.
+func Build(o Options) (*File, error) {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if o.Document.DocumentNumber == "" {
+		o.Document = DefaultDocument(now)
+	}
+	if o.SignerKey == 0 {
+		o.SignerKey = specimen.RSA
+	}
+	csca, ds, err := authorities(o.SignerKey, o.Document.IssuingState, now)
+	if err != nil {
+		return nil, err
+	}
+	spec := specimen.ChipSpec{Document: o.Document}
+	if len(o.Photo) > 0 {
+		if spec.Face, spec.FaceWidth, spec.FaceHeight, err = portraitJPEG(o.Photo); err != nil {
+			return nil, err
+		}
+		spec.FaceFormat = lds.ImageJPEG
+	}
+	if !o.NoActiveAuthentication {
+		priv, err := rsa.GenerateKey(rand.Reader, 1024)
+		if err != nil {
+			return nil, err
+		}
+		spec.AAKey = specimen.NewRSAKey(priv, false)
+	}
+	chip, err := specimen.NewChip(spec, ds, specimen.SODOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("chipfile: %w", err)
+	}
+	crl, err := csca.IssueCRL(nil, now.Add(-time.Hour), now.AddDate(0, 1, 0))
+	if err != nil {
+		return nil, fmt.Errorf("chipfile: crl: %w", err)
+	}
+	return newFile(chip, csca.DER, crl, o.Document)
+}
+
+// newFile assembles the file of a built chip.
+func newFile(chip *specimen.Chip, csca, crl []byte, doc specimen.Document) (*File, error) {
+	f := &File{
+		Format: FormatVersion, CSCA: csca, CRL: crl, SOD: chip.SOD,
+		DataGroups: upload.NewDataGroups(chip.DataGroups),
+		Consent:    upload.Consent{DocumentNumber: doc.DocumentNumber, DateOfBirth: doc.DateOfBirth, DateOfExpiry: doc.DateOfExpiry},
+	}
+	if chip.AAKey != nil {
+		der, err := x509.MarshalPKCS8PrivateKey(chip.AAKey.RSAKey())
+		if err != nil {
+			return nil, fmt.Errorf("chipfile: aa key: %w", err)
+		}
+		f.AAKey = der
+	}
+	return f, nil
+}
+
+// authorities creates the demo CSCA and its document signer.
+func authorities(kt specimen.KeyType, issuingState string, now time.Time) (*specimen.Authority, *specimen.Authority, error) {
+	country := "UT"
+	if len(issuingState) >= 2 && issuingState != "UTO" {
+		country = issuingState[:2]
+	}
+	cscaKey, err := specimen.NewKey(kt, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	dsKey, err := specimen.NewKey(kt, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	csca, err := specimen.NewCSCA(cscaKey,
+		specimen.Subject{Country: country, Organization: "kycgate demo", CommonName: "kycgate demo CSCA (not a real authority)"},
+		specimen.Validity{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(10, 0, 0)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("chipfile: csca: %w", err)
+	}
+	ds, err := csca.Issue(dsKey,
+		specimen.Subject{Country: country, Organization: "kycgate demo", CommonName: "kycgate demo document signer"},
+		specimen.Validity{NotBefore: now.AddDate(0, -1, 0), NotAfter: now.AddDate(3, 0, 0)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("chipfile: document signer: %w", err)
+	}
+	return csca, ds, nil
+}
+
+// maxPortraitHeight is the height DG2 portraits are scaled down to.
+const maxPortraitHeight = 480
+
+// portraitJPEG decodes the photo and re-encodes it, scaled down, as JPEG.
+func portraitJPEG(photo []byte) ([]byte, int, int, error) {
+	img, _, err := image.Decode(bytes.NewReader(photo))
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("chipfile: photo is not a readable JPEG or PNG")
+	}
+	img = scaleDown(img, maxPortraitHeight)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, 0, 0, fmt.Errorf("chipfile: encode portrait: %w", err)
+	}
+	b := img.Bounds()
+	return buf.Bytes(), b.Dx(), b.Dy(), nil
+}
+
+// scaleDown shrinks img by an integer box filter so that its height is at
+// most maxHeight.
+func scaleDown(img image.Image, maxHeight int) image.Image {
+	b := img.Bounds()
+	factor := (b.Dy() + maxHeight - 1) / maxHeight
+	if factor <= 1 {
+		return img
+	}
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx()/factor, b.Dy()/factor))
+	for y := range out.Bounds().Dy() {
+		for x := range out.Bounds().Dx() {
+			var r, g, bl uint32
+			for dy := range factor {
+				for dx := range factor {
+					cr, cg, cb, _ := img.At(b.Min.X+x*factor+dx, b.Min.Y+y*factor+dy).RGBA()
+					r, g, bl = r+cr, g+cg, bl+cb
+				}
+			}
+			n := uint32(factor * factor)
+			i := out.PixOffset(x, y)
+			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = uint8(r/n>>8), uint8(g/n>>8), uint8(bl/n>>8), 255
+		}
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+// Package setup builds the NFC module from the configuration: the CSCA
+// trust store from master lists, certificates and CRLs, the HPKE upload
+// key, the partners, the verification pipeline, the session service and
+// the gateway module.
+package setup
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/kycgate/kycgate/biometric"
+	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/nfc/api"
+	"github.com/kycgate/kycgate/nfc/icao"
+	"github.com/kycgate/kycgate/nfc/icao/cert"
+	"github.com/kycgate/kycgate/nfc/icao/trust"
+	"github.com/kycgate/kycgate/nfc/partner"
+	"github.com/kycgate/kycgate/nfc/pipeline"
+	"github.com/kycgate/kycgate/nfc/portrait"
+	"github.com/kycgate/kycgate/nfc/seal"
+	"github.com/kycgate/kycgate/nfc/service"
+)
+
+// Deps are the shared parts the NFC module uses.
+type Deps struct {
+	// Store keeps the sessions and the webhook outbox.
+	Store service.Store
+	// Outbox is the webhook worker.
+	Outbox service.Outbox
+	// Engine is the face engine; nil leaves faces uncompared.
+	Engine biometric.Engine
+	// Logger receives the module's logs.
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// NFC is the built module with the service behind it.
+type NFC struct {
+	// Service runs the sessions; run its sweeper with Run.
+	Service *service.Service
+	// Module is the gateway module.
+	Module *api.Module
+	// SweepInterval is the configured sweep period.
+	SweepInterval time.Duration
+	// TrustedCSCAs is the number of CSCA certificates loaded.
+	TrustedCSCAs int
+	// EphemeralKey is true when no upload key was configured.
+	EphemeralKey bool
+}
+
+// New builds the NFC module from cfg.
+func New(cfg config.NFC, d Deps) (*NFC, error) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	ts, err := LoadTrust(cfg.Trust)
+	if err != nil {
+		return nil, err
+	}
+	key, ephemeral, err := UploadKey(cfg.UploadKey)
+	if err != nil {
+		return nil, err
+	}
+	partners, err := partner.New(cfg.Partners)
+	if err != nil {
+		return nil, fmt.Errorf("nfc: %w", err)
+	}
+	p := &pipeline.Pipeline{
+		Trust: ts, Revocation: revocationPolicy(cfg.Trust.Revocation), AllowMissingAA: cfg.Trust.AllowMissingAA,
+		Engine: d.Engine, Portraits: portrait.Decoder{}, Seen: d.Store.NFCSODSeenElsewhere,
+	}
+	svc, err := service.New(service.Config{
+		CodeTTL: cfg.CodeTTL.D(), UploadTimeout: cfg.UploadTimeout.D(), MaxLivenessImages: cfg.MaxLivenessImages,
+		AllowInsecureURLs:     cfg.AllowInsecureURLs,
+		MaxFailuresPerAddress: cfg.Redeem.MaxFailuresPerAddress, MaxFailuresPerCode: cfg.Redeem.MaxFailuresPerCode,
+		FailureWindow: cfg.Redeem.Window.D(),
+	}, service.Deps{Store: d.Store, Partners: partners, Key: key, Pipeline: p, Outbox: d.Outbox, Logger: d.Logger, Now: d.Now})
+	if err != nil {
+		return nil, err
+	}
+	module, err := api.New(svc, cfg.MaxUploadBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &NFC{Service: svc, Module: module, SweepInterval: cfg.SweepInterval.D(), TrustedCSCAs: ts.Len(), EphemeralKey: ephemeral}, nil
+}
+
+// revocationPolicy maps the configured policy.
+func revocationPolicy(name string) icao.RevocationPolicy {
+	if name == config.NFCRevocationRequire {
+		return icao.RevocationRequire
+	}
+	return icao.RevocationAllowUnknown
+}
+
+// UploadKey decodes the configured key, or generates one when none is set.
+func UploadKey(b64 string) (key *seal.Key, ephemeral bool, err error) {
+	if b64 == "" {
+		key, err = seal.GenerateKey()
+		return key, true, err
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, false, errors.New("nfc: upload_key is not base64")
+	}
+	key, err = seal.ParseKey(raw)
+	return key, false, err
+}
+
+// LoadTrust builds the trust store: the certificate files first, then the
+// master lists (each verified against its own CSCAs or the certificates),
+// then the CRLs (each verified against its CSCA).
+func LoadTrust(cfg config.NFCTrust) (*trust.Store, error) {
+	ts := trust.NewStore()
+	var roots []*cert.Certificate
+	for _, path := range cfg.Certificates {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("nfc trust: %w", err)
+		}
+		certs, err := trust.ParseCertificateFile(data)
+		if err != nil {
+			return nil, fmt.Errorf("nfc trust: certificate file %s: %w", path, err)
+		}
+		for _, c := range certs {
+			ts.Add(c)
+		}
+		roots = append(roots, certs...)
+	}
+	for _, path := range cfg.MasterLists {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("nfc trust: %w", err)
+		}
+		if _, err := ts.AddMasterList(data, roots...); err != nil {
+			return nil, fmt.Errorf("nfc trust: master list %s: %w", path, err)
+		}
+	}
+	for _, path := range cfg.CRLs {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("nfc trust: %w", err)
+		}
+		if err := ts.AddCRL(data); err != nil {
+			return nil, fmt.Errorf("nfc trust: crl %s: %w", path, err)
+		}
+	}
+	return ts, nil
+}

@@ -1,0 +1,62 @@
+package upload
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func valid() *Upload {
+	return &Upload{
+		SOD:         []byte{0x77, 0x01, 0x00},
+		DataGroups:  NewDataGroups(map[int][]byte{1: {0x61}, 2: {0x75}, 15: {0x6f}}),
+		AASignature: []byte{1, 2, 3},
+		Consent:     Consent{DocumentNumber: "L898902C3", DateOfBirth: "740812", DateOfExpiry: "120415"},
+		Selfies:     [][]byte{{0xff, 0xd8}, {0xff, 0xd8}},
+	}
+}
+
+func TestParseRoundtrip(t *testing.T) {
+	raw, err := valid().Marshal()
+	require.NoError(t, err)
+	u, err := Parse(raw, 2)
+	require.NoError(t, err)
+	assert.Equal(t, valid(), u)
+	groups, err := u.Groups()
+	require.NoError(t, err)
+	assert.Equal(t, map[int][]byte{1: {0x61}, 2: {0x75}, 15: {0x6f}}, groups)
+}
+
+func TestParseRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(u *Upload)
+		selfie int
+		want   error
+	}{
+		{"no sod", func(u *Upload) { u.SOD = nil }, 2, ErrNoSOD},
+		{"no dg1", func(u *Upload) { delete(u.DataGroups, "1") }, 2, ErrNoDG1},
+		{"bad group number", func(u *Upload) { u.DataGroups["17"] = []byte{1} }, 2, ErrDataGroup},
+		{"padded group number", func(u *Upload) { u.DataGroups["02"] = []byte{1} }, 2, ErrDataGroup},
+		{"group name", func(u *Upload) { u.DataGroups["DG2"] = []byte{1} }, 2, ErrDataGroup},
+		{"no document number", func(u *Upload) { u.Consent.DocumentNumber = "" }, 2, ErrConsent},
+		{"short birth date", func(u *Upload) { u.Consent.DateOfBirth = "7408" }, 2, ErrConsent},
+		{"too few selfies", func(u *Upload) {}, 3, ErrSelfieCount},
+		{"empty selfie", func(u *Upload) { u.Selfies[1] = nil }, 2, ErrSelfieCount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := valid()
+			tt.edit(u)
+			raw, err := u.Marshal()
+			require.NoError(t, err)
+			_, err = Parse(raw, tt.selfie)
+			assert.ErrorIs(t, err, tt.want)
+		})
+	}
+	_, err := Parse([]byte(`{"sod":"!!"}`), 1)
+	assert.ErrorIs(t, err, ErrMalformed)
+	_, err = Parse([]byte(`[`), 1)
+	assert.ErrorIs(t, err, ErrMalformed)
+}
