@@ -47,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return usageError()
 		}
 		return importSubscribers(ctx, args[2:], stdout, stderr)
+	case "nfc":
+		return runNFC(ctx, args[1:], stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "kycgate", version)
 		return err

@@ -62,6 +62,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer verifications.stop()
+	nfcModules, stopNFC, err := setUpNFC(ctx, cfg, st, verifications.webhooks, ln.Addr(), *demo, logger)
+	if err != nil {
+		return err
+	}
+	defer stopNFC()
 
 	router, err := buildRouter(cfg, st, logger)
 	if err != nil {
@@ -84,7 +89,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv, err := gateway.New(gateway.Deps{
 		Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger,
-		Mounts: append(mounts, verifications.mounts...), Modules: verifications.modules,
+		Mounts: append(mounts, verifications.mounts...), Modules: append(verifications.modules, nfcModules...),
 		Metrics: metrics,
 	})
 	if err != nil {

@@ -89,6 +89,12 @@ func (d DocumentIdentity) String() string {
 	return fmt.Sprintf("DocumentIdentity{country=%s, type=%s, number=redacted}", d.Country, d.Type)
 }
 
+// Format makes every fmt verb (including %#v) print the redacted String
+// form.
+func (d DocumentIdentity) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprint(f, d.String())
+}
+
 // ProfileIDOf normalises d and returns its profile id.
 func ProfileIDOf(d DocumentIdentity) (string, error) {
 	n, err := NormalizeDocument(d)

@@ -94,12 +94,18 @@ func VerifyRSA(pub *pkix.RSAPublicKey, challenge, signature []byte) error {
 	if err != nil {
 		return err
 	}
+	// The header is checked before the trailer: a forged or corrupted
+	// signature recovers to a random block, which must read as invalid,
+	// not as an unsupported hash.
+	if f[0] != headerPartial {
+		return fmt.Errorf("%w: header", ErrInvalid)
+	}
 	h, trailerLen, err := trailerHash(f)
 	if err != nil {
 		return err
 	}
 	hLen := h.Size()
-	if len(f) < 1+hLen+trailerLen+1 || f[0] != headerPartial {
+	if len(f) < 1+hLen+trailerLen+1 {
 		return fmt.Errorf("%w: header", ErrInvalid)
 	}
 	m1 := f[1 : len(f)-hLen-trailerLen]

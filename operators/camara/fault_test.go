@@ -1,0 +1,285 @@
+package camara_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	camaraerr "github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/operators"
+	"github.com/kycgate/kycgate/operators/camara"
+	"github.com/kycgate/kycgate/operators/camara/camaratest"
+)
+
+// fault is how a faulty upstream answers a match.
+type fault func(w http.ResponseWriter, r *http.Request)
+
+var (
+	healthy fault = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"givenNameMatch":"true"}`))
+	}
+	hangs fault = func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	slow  fault = func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+		healthy(w, r)
+	}
+	serverError fault = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"status":500,"code":"INTERNAL","message":"db at 10.0.0.7 down"}`))
+	}
+	malformed fault = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"givenNameMatch":`))
+	}
+	offSchema fault = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"givenNameMatch":"yes"}`))
+	}
+	closesConnection fault = func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}
+	notFound fault = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"status":404,"code":"IDENTIFIER_NOT_FOUND","message":"no such subscriber"}`))
+	}
+)
+
+// faultyUpstream is an operator on loopback whose behaviour can be switched,
+// counting the connections it accepts and the matches it receives.
+type faultyUpstream struct {
+	server      *httptest.Server
+	behaviour   atomic.Pointer[fault]
+	connections atomic.Int64
+	requests    atomic.Int64
+}
+
+func newFaultyUpstream(t *testing.T, f fault) *faultyUpstream {
+	u := &faultyUpstream{}
+	u.set(f)
+	u.server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.requests.Add(1)
+		(*u.behaviour.Load())(w, r)
+	}))
+	u.server.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			u.connections.Add(1)
+		}
+	}
+	u.server.Start()
+	t.Cleanup(u.server.Close)
+	return u
+}
+
+func (u *faultyUpstream) set(f fault) { u.behaviour.Store(&f) }
+
+// guarded builds a camara adapter for baseURL behind a guard with policy,
+// with tokens from a real issuer. Logs go to logs.
+func guarded(t *testing.T, baseURL string, p operators.Policy, logs *camaratest.LogBuffer) *operators.Guard {
+	t.Helper()
+	issuer := devissuer.NewTestServer(t, devissuer.Options{
+		Clients: []devissuer.Client{{ID: "gw", Secret: "s", Scopes: []string{"kyc-match:match"}}},
+	})
+	raw, _ := json.Marshal(map[string]any{
+		"baseUrl": baseURL, "tokenUrl": issuer.TokenURL(), "clientId": "gw", "clientSecret": "s",
+	})
+	deps := operators.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	a, err := camara.New("faulty", raw, deps)
+	require.NoError(t, err)
+	g, err := operators.NewGuard("faulty", a, p, deps)
+	require.NoError(t, err)
+	return g
+}
+
+// faultPolicy times calls out quickly and opens after three failures.
+func faultPolicy() operators.Policy {
+	return operators.Policy{
+		Timeout:       150 * time.Millisecond,
+		MaxConcurrent: 4,
+		Breaker:       operators.BreakerPolicy{Failures: 3, OpenFor: time.Minute, HalfOpenCalls: 1},
+	}
+}
+
+var faultCall = matchCall(kycmatch.V04, "+34629255833", map[string]string{"givenName": "Federica"})
+
+func TestFaultsAreMapped(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault fault
+		want  *camaraerr.Error
+	}{
+		{"hangs", hangs, camaraerr.ErrTimeout},
+		{"slow", slow, camaraerr.ErrTimeout},
+		{"answers 500", serverError, camaraerr.ErrUnavailable},
+		{"answers malformed JSON", malformed, camaraerr.ErrUnavailable},
+		{"answers outside the schema", offSchema, camaraerr.ErrUnavailable},
+		{"closes the connection", closesConnection, camaraerr.ErrUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u := newFaultyUpstream(t, tc.fault)
+			g := guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{})
+			_, err := match(t, g, faultCall)
+			got := requireCode(t, err, tc.want)
+			assert.NotContains(t, got.Error(), "10.0.0.7", "the operator's message stays internal")
+			assert.NotContains(t, got.Error(), u.server.Listener.Addr().String(), "the operator's URL stays internal")
+			assert.Equal(t, operators.BreakerClosed, g.BreakerState(), "one failure does not open the breaker")
+		})
+	}
+	t.Run("not listening", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		g := guarded(t, "http://"+addr, faultPolicy(), &camaratest.LogBuffer{})
+		_, err = match(t, g, faultCall)
+		requireCode(t, err, camaraerr.ErrUnavailable)
+	})
+}
+
+func TestBreakerOpensAfterThresholdAndRefusesWithoutConnecting(t *testing.T) {
+	u := newFaultyUpstream(t, serverError)
+	logs := &camaratest.LogBuffer{}
+	g := guarded(t, u.server.URL, faultPolicy(), logs)
+	for i := range 3 {
+		require.Equal(t, operators.BreakerClosed, g.BreakerState(), "closed before failure %d", i+1)
+		_, err := match(t, g, faultCall)
+		requireCode(t, err, camaraerr.ErrUnavailable)
+	}
+	require.Equal(t, operators.BreakerOpen, g.BreakerState(), "open after three failures in a row")
+
+	connections, requests := u.connections.Load(), u.requests.Load()
+	u.set(healthy)
+	for range 5 {
+		_, err := match(t, g, faultCall)
+		got := requireCode(t, err, camaraerr.ErrUnavailable)
+		assert.Positive(t, got.RetryAfter, "Retry-After is set")
+		assert.LessOrEqual(t, got.RetryAfter, 60, "Retry-After is at most the open period")
+	}
+	assert.Equal(t, connections, u.connections.Load(), "an open breaker opens no connection")
+	assert.Equal(t, requests, u.requests.Load(), "an open breaker sends no request")
+
+	assert.Contains(t, logs.String(), `"msg":"operator breaker state changed","operator":"faulty","from":"closed","to":"open"`)
+	assert.NotContains(t, logs.String(), "629255833", "no phone number in the log")
+}
+
+func TestBreakerClosesAfterRecovery(t *testing.T) {
+	u := newFaultyUpstream(t, hangs)
+	p := faultPolicy()
+	p.Breaker.OpenFor = 30 * time.Millisecond
+	logs := &camaratest.LogBuffer{}
+	g := guarded(t, u.server.URL, p, logs)
+	for range 3 {
+		_, err := match(t, g, faultCall)
+		requireCode(t, err, camaraerr.ErrTimeout)
+	}
+	require.Equal(t, operators.BreakerOpen, g.BreakerState())
+
+	t.Run("a failed probe opens it again", func(t *testing.T) {
+		require.Eventually(t, func() bool { return g.BreakerState() == operators.BreakerHalfOpen }, 5*time.Second, 5*time.Millisecond)
+		_, err := match(t, g, faultCall)
+		requireCode(t, err, camaraerr.ErrTimeout)
+		assert.Equal(t, operators.BreakerOpen, g.BreakerState())
+	})
+	t.Run("a successful probe closes it", func(t *testing.T) {
+		u.set(healthy)
+		require.Eventually(t, func() bool { return g.BreakerState() == operators.BreakerHalfOpen }, 5*time.Second, 5*time.Millisecond)
+		resp, err := match(t, g, faultCall)
+		require.NoError(t, err)
+		assert.Equal(t, kycmatch.True, resp["givenName"].Result)
+		assert.Equal(t, operators.BreakerClosed, g.BreakerState())
+		assert.Contains(t, logs.String(), `"from":"half-open","to":"closed"`)
+	})
+}
+
+func TestWhatTheBreakerDoesNotCount(t *testing.T) {
+	p := faultPolicy()
+	p.Breaker.Failures = 1
+	t.Run("CAMARA 4xx answers", func(t *testing.T) {
+		u := newFaultyUpstream(t, notFound)
+		g := guarded(t, u.server.URL, p, &camaratest.LogBuffer{})
+		for range 3 {
+			_, err := match(t, g, faultCall)
+			requireCode(t, err, camaraerr.ErrIdentifierNotFound)
+		}
+		assert.Equal(t, operators.BreakerClosed, g.BreakerState())
+	})
+	t.Run("calls the caller cancels", func(t *testing.T) {
+		u := newFaultyUpstream(t, hangs)
+		g := guarded(t, u.server.URL, p, &camaratest.LogBuffer{})
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for u.requests.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
+		_, err := g.Match(ctx, faultCall)
+		require.Error(t, err)
+		assert.Equal(t, operators.BreakerClosed, g.BreakerState(), "the caller left; the operator is not at fault")
+	})
+}
+
+func TestConcurrencyLimitRefusesExcessAtOnce(t *testing.T) {
+	release := make(chan struct{})
+	u := newFaultyUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+			healthy(w, r)
+		case <-r.Context().Done():
+		}
+	})
+	p := faultPolicy()
+	p.Timeout, p.MaxConcurrent = 10*time.Second, 2
+	g := guarded(t, u.server.URL, p, &camaratest.LogBuffer{})
+	done := make(chan error, 2)
+	for range 2 {
+		go func() { _, err := match(t, g, faultCall); done <- err }()
+	}
+	require.Eventually(t, func() bool { return u.requests.Load() == 2 }, 5*time.Second, time.Millisecond)
+
+	_, err := match(t, g, faultCall)
+	got := requireCode(t, err, camaraerr.ErrUnavailable)
+	assert.Equal(t, 1, got.RetryAfter)
+	assert.Equal(t, int64(2), u.requests.Load(), "the excess call never reached the operator")
+
+	close(release)
+	for range 2 {
+		require.NoError(t, <-done)
+	}
+	_, err = match(t, g, faultCall)
+	require.NoError(t, err, "slots are given back")
+	assert.Equal(t, operators.BreakerClosed, g.BreakerState(), "refusals are not failures")
+}
+
+// TestResponseSizeIsCapped refuses an answer larger than maxResponseBytes.
+func TestResponseSizeIsCapped(t *testing.T) {
+	big := bytes.Repeat([]byte(" "), 70<<10)
+	u := newFaultyUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(append(big, []byte(`{"givenNameMatch":"true"}`)...))
+	})
+	g := guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{})
+	_, err := match(t, g, faultCall)
+	requireCode(t, err, camaraerr.ErrUnavailable)
+}
