@@ -68,6 +68,9 @@ type Config struct {
 	// Logger receives discovery and key-refresh failures (never token
 	// contents). The default is slog.Default().
 	Logger *slog.Logger
+	// CacheSize bounds the cache of verified tokens (default
+	// DefaultCacheSize); a negative value disables the cache.
+	CacheSize int
 	// OnKeySetFetch, when set, is called after every fetch of the issuer's
 	// key set with the fetch's error (nil on success), e.g. for metrics.
 	OnKeySetFetch func(err error)
@@ -77,6 +80,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.Leeway == 0 {
 		c.Leeway = DefaultLeeway
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = DefaultCacheSize
 	}
 	if c.RefreshCooldown == 0 {
 		c.RefreshCooldown = DefaultRefreshCooldown

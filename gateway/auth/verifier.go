@@ -26,6 +26,9 @@ type Verifier struct {
 	state atomic.Pointer[discoveredIssuer]
 	ready chan struct{}
 
+	// cache holds recently verified tokens; nil when disabled.
+	cache *tokenCache
+
 	startOnce sync.Once
 	errMu     sync.Mutex
 	lastErr   error
@@ -49,6 +52,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 		logger:  cfg.Logger.With("component", "auth"),
 		backoff: defaultBackoff,
 		ready:   make(chan struct{}),
+		cache:   newTokenCache(cfg.CacheSize),
 	}, nil
 }
 
@@ -75,7 +79,9 @@ func (v *Verifier) WaitReady(ctx context.Context) error {
 	return v.Ready()
 }
 
-// Verify checks rawToken and returns the principal it carries. Failures are
+// Verify checks rawToken and returns the principal it carries. Verified
+// tokens are cached (see tokenCache); the returned Principal is shared and
+// must not be modified. Failures are
 // CAMARA errors: 401 UNAUTHENTICATED for any token that cannot be accepted,
 // 503 UNAVAILABLE while the verifier is not ready.
 func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Principal, error) {
@@ -89,6 +95,11 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Principal, err
 	if len(rawToken) > maxTokenBytes {
 		return nil, unauthenticated(msgInvalidToken, errTokenTooLarge)
 	}
+	now := time.Now()
+	keys := issuer.keys.keys.Load()
+	if p, ok := v.cache.get(rawToken, now, keys); ok {
+		return p, nil
+	}
 	token, err := issuer.tokens.Verify(ctx, rawToken)
 	if err != nil {
 		return nil, unauthenticated(msgInvalidToken, err)
@@ -97,11 +108,16 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Principal, err
 	if err := token.Claims(&claims); err != nil {
 		return nil, unauthenticated(msgInvalidToken, err)
 	}
-	expiry, err := claims.checkValidity(time.Now(), v.cfg.Leeway)
+	expiry, err := claims.checkValidity(now, v.cfg.Leeway)
 	if err != nil {
 		return nil, err
 	}
-	return v.principal(claims, expiry)
+	p, err := v.principal(claims, expiry)
+	if err != nil {
+		return nil, err
+	}
+	v.cache.put(rawToken, p, expiry.Add(v.cfg.Leeway), keys, now)
+	return p, nil
 }
 
 // principal builds the Principal from verified, time-checked claims.
