@@ -72,6 +72,8 @@ type Auth struct {
 	PhoneClaim string `json:"phone_claim"`
 	// ClientIDClaim names the API client (merchant); "azp" is the fallback.
 	ClientIDClaim string `json:"client_id_claim"`
+	// TokenCacheSize bounds the cache of verified tokens; -1 disables it.
+	TokenCacheSize int `json:"token_cache_size"`
 }
 
 // Store chooses and configures the storage backend.
@@ -107,6 +109,7 @@ func Default() Config {
 			SubjectClaim:    "sub",
 			PhoneClaim:      "phone_number",
 			ClientIDClaim:   "client_id",
+			TokenCacheSize:  10000,
 		},
 		Store:         Store{Type: "sqlite", Options: json.RawMessage(`{"path":"data/kycgate.db"}`)},
 		Discovery:     DefaultDiscovery(),
@@ -194,6 +197,9 @@ func (c Config) Validate() error {
 	}
 	if c.Auth.Leeway < 0 || c.Auth.Leeway > Duration(5*time.Minute) {
 		add("auth.leeway: must be between 0s and 5m")
+	}
+	if c.Auth.TokenCacheSize < -1 {
+		add("auth.token_cache_size: must be -1 (off) or a size")
 	}
 	if c.Auth.RefreshCooldown <= 0 {
 		add("auth.refresh_cooldown: must be positive")

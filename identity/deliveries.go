@@ -11,28 +11,44 @@ import (
 // DeliveryView is a webhook event and its delivery state, as the merchant
 // reads it. The signing secret is never shown.
 type DeliveryView struct {
-	ID             string          `json:"id"`
-	EventName      string          `json:"eventName"`
-	VerificationID string          `json:"verificationId,omitempty"`
-	URL            string          `json:"url"`
-	Status         string          `json:"status"`
-	Attempts       int             `json:"attempts"`
-	CreatedAt      string          `json:"createdAt"`
-	NextAttemptAt  string          `json:"nextAttemptAt,omitempty"`
-	DeliveredAt    string          `json:"deliveredAt,omitempty"`
-	LastStatusCode int             `json:"lastStatusCode,omitempty"`
-	LastError      string          `json:"lastError,omitempty"`
-	Payload        json.RawMessage `json:"payload,omitempty"`
-	History        []AttemptView   `json:"history,omitempty"`
+	// ID is the event id, sent as x-event-id.
+	ID string `json:"id"`
+	// EventName is the envelope's eventName.
+	EventName string `json:"eventName"`
+	// VerificationID is the verification the event reports.
+	VerificationID string `json:"verificationId,omitempty"`
+	// URL is where the event is delivered.
+	URL string `json:"url"`
+	// Status is pending, delivered or failed.
+	Status string `json:"status"`
+	// Attempts counts the delivery attempts.
+	Attempts int `json:"attempts"`
+	// CreatedAt, NextAttemptAt (while pending) and DeliveredAt are RFC 3339
+	// UTC with milliseconds.
+	CreatedAt     string `json:"createdAt"`
+	NextAttemptAt string `json:"nextAttemptAt,omitempty"`
+	DeliveredAt   string `json:"deliveredAt,omitempty"`
+	// LastStatusCode and LastError describe the last failed attempt.
+	LastStatusCode int    `json:"lastStatusCode,omitempty"`
+	LastError      string `json:"lastError,omitempty"`
+	// Payload is the delivered body (in GetDelivery only).
+	Payload json.RawMessage `json:"payload,omitempty"`
+	// History lists the attempts (in GetDelivery only).
+	History []AttemptView `json:"history,omitempty"`
 }
 
 // AttemptView is one delivery attempt.
 type AttemptView struct {
-	Number     int     `json:"number"`
-	At         string  `json:"at"`
+	// Number is 1 for the first attempt.
+	Number int `json:"number"`
+	// At is when the attempt started.
+	At string `json:"at"`
+	// DurationMs is how long it took.
 	DurationMs float64 `json:"durationMs"`
-	StatusCode int     `json:"statusCode,omitempty"`
-	Error      string  `json:"error,omitempty"`
+	// StatusCode is the receiver's answer, absent without one.
+	StatusCode int `json:"statusCode,omitempty"`
+	// Error describes a failed attempt.
+	Error string `json:"error,omitempty"`
 }
 
 func deliveryView(e store.OutboxEvent) DeliveryView {

@@ -11,8 +11,11 @@ import (
 // FlowView is a flow as the API shows it. The webhook secret is shown only
 // when the gateway generated it, in the answer that created it.
 type FlowView struct {
+	// ID is the flowId.
 	ID string `json:"id"`
+	// FlowSettings are the flow's settings.
 	FlowSettings
+	// CreatedAt and UpdatedAt are RFC 3339 UTC with milliseconds.
 	CreatedAt string `json:"createdAt"`
 	UpdatedAt string `json:"updatedAt"`
 }

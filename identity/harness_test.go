@@ -55,6 +55,8 @@ type envOptions struct {
 	noProcessor bool
 	// signingKey replaces the media signing key.
 	signingKey []byte
+	// observer learns about the verifications.
+	observer identity.Observer
 }
 
 // env is a running gateway with the verifications module, its issuer,
@@ -147,7 +149,7 @@ func newService(t *testing.T, st *sqlite.Store, worker *webhook.Worker, dir stri
 		PollInterval: 20 * time.Millisecond,
 	}, identity.Deps{
 		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Logger: logger,
-		URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour),
+		URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour), Observer: opts.observer,
 	})
 	require.NoError(t, err)
 	return svc

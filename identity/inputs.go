@@ -154,6 +154,7 @@ func matchFiles(descriptors []inputDescriptor, files map[string][]byte) ([]Uploa
 
 // InputResult is the answer for one uploaded input.
 type InputResult struct {
+	// Result is true when the input was stored.
 	Result bool `json:"result"`
 }
 
@@ -241,7 +242,9 @@ func (s *Service) storeInputs(ctx context.Context, v *verification, uploads []Up
 	keys := make([]string, 0, len(uploads))
 	for _, u := range uploads {
 		ext, _ := mediaType(u.InputType, u.Data)
-		key := v.ID + "/" + u.InputType + ext
+		// A key of its own per upload: a concurrent upload that loses the
+		// race removes only its own file.
+		key := v.ID + "/" + u.InputType + "-" + newID()[:8] + ext
 		if err := s.media.Put(ctx, key, u.Data); err != nil {
 			return fmt.Errorf("identity: store input: %w", err)
 		}

@@ -127,7 +127,11 @@ func (s *Service) complete(ctx context.Context, v *verification) error {
 	if err != nil {
 		return err
 	}
-	return s.save(ctx, v, events)
+	if err := s.save(ctx, v, events); err != nil {
+		return err
+	}
+	s.observe(ctx, v)
+	return nil
 }
 
 // runStep runs one step by id.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -54,6 +55,17 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.hooks = append(r.hooks, h)
 	r.mu.Unlock()
 	w.WriteHeader(http.StatusOK)
+}
+
+// restart serves the receiver again on the address it had, after its
+// server was closed.
+func (r *receiver) restart(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", r.server.Listener.Addr().String())
+	require.NoError(t, err)
+	r.server = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(r.serve)}}
+	r.server.Start()
+	t.Cleanup(r.server.Close)
 }
 
 // all returns the deliveries so far.

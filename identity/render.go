@@ -15,18 +15,27 @@ type renderer struct {
 	publicURL string
 }
 
-// stepView is a step as the webhooks and the resource show it.
-type stepView struct {
-	Status int            `json:"status"`
-	ID     string         `json:"id"`
-	Data   map[string]any `json:"data,omitempty"`
-	Error  *StepError     `json:"error"`
+// StepView is a step as the webhooks and the resource show it: status
+// 0 before it ran and 200 after, its data (absent when it produced none) and
+// its error (null when it passed).
+type StepView struct {
+	// Status is 0 before the step ran and 200 after.
+	Status int `json:"status"`
+	// ID is the step id.
+	ID string `json:"id"`
+	// Data is the step's result, with signed media URLs.
+	Data map[string]any `json:"data,omitempty"`
+	// Error is the step's error, nil when it passed.
+	Error *StepError `json:"error"`
 }
 
-// mediaRef is the liveness step's selfieUrl object.
-type mediaRef struct {
+// MediaRef is the liveness step's selfieUrl object: the best frame's
+// signed URL.
+type MediaRef struct {
+	// Media is the signed URL.
 	Media string `json:"media"`
-	IsURL bool   `json:"isUrl"`
+	// IsURL is always true: Media is a URL.
+	IsURL bool `json:"isUrl"`
 }
 
 // resourceURL is the verification's URL, the envelopes' resource.
@@ -43,8 +52,8 @@ func (r renderer) url(merchantID, key string) any {
 }
 
 // step renders one step.
-func (r renderer) step(merchantID string, s stepState) stepView {
-	return stepView{Status: s.Status, ID: s.ID, Data: r.stepData(merchantID, s), Error: s.Error}
+func (r renderer) step(merchantID string, s stepState) StepView {
+	return StepView{Status: s.Status, ID: s.ID, Data: r.stepData(merchantID, s), Error: s.Error}
 }
 
 // stepData renders a step's data as the seeds show it, or nil when the step
@@ -77,7 +86,7 @@ func (r renderer) livenessData(merchantID string, o stepOutput) map[string]any {
 		data["spriteUrl"] = r.url(merchantID, o.SpriteKey)
 	}
 	if o.FrameKey != "" {
-		data["selfieUrl"] = mediaRef{Media: r.urls.URL(merchantID, o.FrameKey), IsURL: true}
+		data["selfieUrl"] = MediaRef{Media: r.urls.URL(merchantID, o.FrameKey), IsURL: true}
 	}
 	return data
 }
@@ -105,7 +114,7 @@ func (r renderer) reFacematchData(merchantID string, o stepOutput) map[string]an
 type envelope struct {
 	Metadata       map[string]any `json:"metadata"`
 	Resource       string         `json:"resource"`
-	Step           *stepView      `json:"step,omitempty"`
+	Step           *StepView      `json:"step,omitempty"`
 	EventName      string         `json:"eventName"`
 	FlowID         string         `json:"flowId"`
 	Timestamp      string         `json:"timestamp"`
@@ -140,51 +149,71 @@ func (r renderer) envelope(v *verification, eventName string, step *stepState, a
 	return e
 }
 
-// resourceView is the verification resource of the API.
-type resourceView struct {
-	ID                     string         `json:"id"`
-	Identity               string         `json:"identity"`
-	FlowID                 string         `json:"flowId"`
-	Status                 string         `json:"status"`
-	Expired                bool           `json:"expired"`
-	Metadata               map[string]any `json:"metadata"`
-	Inputs                 []inputView    `json:"inputs"`
-	Steps                  []stepView     `json:"steps"`
-	Documents              []documentView `json:"documents"`
-	PreviousVerificationID string         `json:"previousVerificationId,omitempty"`
-	CreatedAt              string         `json:"createdAt"`
-	CompletedAt            string         `json:"completedAt,omitempty"`
+// VerificationView is the verification resource of the API.
+type VerificationView struct {
+	// ID is the verificationId.
+	ID string `json:"id"`
+	// Identity is the identityId.
+	Identity string `json:"identity"`
+	// FlowID is the flow the verification runs.
+	FlowID string `json:"flowId"`
+	// Status is pending, running, verified, reviewNeeded or rejected.
+	Status string `json:"status"`
+	// Expired is true when the input window passed before every input
+	// arrived.
+	Expired bool `json:"expired"`
+	// Metadata is the merchant's metadata, merged on re-verification.
+	Metadata map[string]any `json:"metadata"`
+	// Inputs are the expected inputs.
+	Inputs []InputView `json:"inputs"`
+	// Steps are the flow's steps with their results.
+	Steps []StepView `json:"steps"`
+	// Documents are the received document photos.
+	Documents []DocumentView `json:"documents"`
+	// PreviousVerificationID is the verification a re-verification
+	// compares with.
+	PreviousVerificationID string `json:"previousVerificationId,omitempty"`
+	// CreatedAt and CompletedAt are RFC 3339 UTC with milliseconds.
+	CreatedAt   string `json:"createdAt"`
+	CompletedAt string `json:"completedAt,omitempty"`
 }
 
-// inputView is an expected input: status 200 once received, 0 before.
-type inputView struct {
-	ID       string `json:"id"`
-	Status   int    `json:"status"`
-	Optional bool   `json:"optional"`
+// InputView is an expected input: status 200 once received, 0 before.
+type InputView struct {
+	// ID is the input type.
+	ID string `json:"id"`
+	// Status is 200 once received, 0 before.
+	Status int `json:"status"`
+	// Optional is always false: a flow's inputs are all needed.
+	Optional bool `json:"optional"`
 }
 
-// documentView is a received document photo.
-type documentView struct {
-	Type    string     `json:"type"`
-	Country string     `json:"country"`
-	Region  string     `json:"region"`
-	Page    string     `json:"page"`
-	Photos  []string   `json:"photos"`
-	Steps   []stepView `json:"steps"`
+// DocumentView is a received document photo with what the merchant said
+// about it.
+type DocumentView struct {
+	// Type, Country, Region and Page are what the merchant sent.
+	Type    string `json:"type"`
+	Country string `json:"country"`
+	Region  string `json:"region"`
+	Page    string `json:"page"`
+	// Photos are the signed URLs of the document photos.
+	Photos []string `json:"photos"`
+	// Steps are document checks; none are run.
+	Steps []StepView `json:"steps"`
 }
 
 // resource renders v; expired says whether its input window has passed.
-func (r renderer) resource(v *verification, expired bool) resourceView {
-	out := resourceView{
+func (r renderer) resource(v *verification, expired bool) VerificationView {
+	out := VerificationView{
 		ID:                     v.ID,
 		Identity:               v.IdentityID,
 		FlowID:                 v.FlowID,
 		Status:                 v.Status,
 		Expired:                expired,
 		Metadata:               nonNil(v.state.Metadata),
-		Inputs:                 []inputView{},
-		Steps:                  []stepView{},
-		Documents:              []documentView{},
+		Inputs:                 []InputView{},
+		Steps:                  []StepView{},
+		Documents:              []DocumentView{},
 		PreviousVerificationID: v.state.PreviousVerificationID,
 		CreatedAt:              webhook.FormatTimestamp(v.CreatedAt),
 	}
@@ -192,7 +221,7 @@ func (r renderer) resource(v *verification, expired bool) resourceView {
 		out.CompletedAt = webhook.FormatTimestamp(v.state.CompletedAt)
 	}
 	for _, in := range v.state.Inputs {
-		view := inputView{ID: in.Type}
+		view := InputView{ID: in.Type}
 		if in.received() {
 			view.Status = stepDone
 		}
@@ -207,8 +236,8 @@ func (r renderer) resource(v *verification, expired bool) resourceView {
 	return out
 }
 
-func (r renderer) document(merchantID string, in inputState) documentView {
-	d := documentView{Photos: []string{r.urls.URL(merchantID, in.MediaKey)}, Steps: []stepView{}}
+func (r renderer) document(merchantID string, in inputState) DocumentView {
+	d := DocumentView{Photos: []string{r.urls.URL(merchantID, in.MediaKey)}, Steps: []StepView{}}
 	if in.Document != nil {
 		d.Type, d.Country, d.Region, d.Page = in.Document.Type, in.Document.Country, in.Document.Region, in.Document.Page
 	}

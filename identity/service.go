@@ -80,13 +80,23 @@ type Webhooks interface {
 
 // Deps are the parts the service is built from.
 type Deps struct {
-	Store       store.Store
-	Engine      biometric.Engine
-	Media       media.Store
-	URLs        *media.URLs
-	Webhooks    Webhooks
+	// Store keeps flows, verifications and the webhook outbox.
+	Store store.Store
+	// Engine assesses and compares faces.
+	Engine biometric.Engine
+	// Media keeps the uploaded and derived files.
+	Media media.Store
+	// URLs signs the media URLs shown to merchants.
+	URLs *media.URLs
+	// Webhooks builds outbox events and delivers them.
+	Webhooks Webhooks
+	// TemplateKey seals face templates (AES-256-GCM, 32 bytes).
 	TemplateKey []byte
-	Logger      *slog.Logger
+	// Logger receives ids and outcomes, never personal data.
+	Logger *slog.Logger
+	// Observer, optional, learns about started, ended and deleted
+	// verifications.
+	Observer Observer
 }
 
 // Service runs flows and verifications for merchants: the API's operations
@@ -100,6 +110,7 @@ type Service struct {
 	webhooks    Webhooks
 	templateKey []byte
 	logger      *slog.Logger
+	observer    Observer
 	render      renderer
 	wake        chan struct{}
 	now         func() time.Time
@@ -126,6 +137,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 		webhooks:    d.Webhooks,
 		templateKey: append([]byte(nil), d.TemplateKey...),
 		logger:      d.Logger.With(slog.String("component", "verifications")),
+		observer:    d.Observer,
 		render:      renderer{urls: d.URLs, publicURL: cfg.PublicURL},
 		wake:        make(chan struct{}, 1),
 		now:         time.Now,
@@ -197,7 +209,8 @@ func (s *Service) save(ctx context.Context, v *verification, events []store.Outb
 	return nil
 }
 
-// expired reports whether a pending verification's input window passed.
+// expired reports whether v's input window passed before every input
+// arrived.
 func (s *Service) expired(v *verification) bool {
-	return v.Status == StatusPending && s.now().After(v.CreatedAt.Add(s.cfg.InputTimeout))
+	return !v.state.allInputsReceived() && s.now().After(v.CreatedAt.Add(s.cfg.InputTimeout))
 }

@@ -25,10 +25,10 @@ type StartRequest struct {
 // and have an earlier verification with a biometric check: its metadata is
 // merged under the request's and a re-facematch step compares with its
 // selfie. A flow with re-facematch needs an identity id.
-func (s *Service) StartVerification(ctx context.Context, merchantID string, req StartRequest) (any, error) {
+func (s *Service) StartVerification(ctx context.Context, merchantID string, req StartRequest) (VerificationView, error) {
 	flow, err := s.flow(ctx, merchantID, req.FlowID)
 	if err != nil {
-		return nil, err
+		return VerificationView{}, err
 	}
 	v := &verification{Verification: store.Verification{
 		ID: newID(), MerchantID: merchantID, IdentityID: newID(), FlowID: flow.ID, Status: StatusPending,
@@ -38,25 +38,26 @@ func (s *Service) StartVerification(ctx context.Context, merchantID string, req 
 	v.state.Metadata = req.Metadata
 	if req.IdentityID != "" {
 		if err := s.attachPrevious(ctx, v, req.IdentityID); err != nil {
-			return nil, err
+			return VerificationView{}, err
 		}
 	} else if flow.Settings.has(StepReFacematch) {
-		return nil, camara.ErrInvalidArgument.WithMessage("identityId is required: the flow re-verifies an existing identity (re-facematch)")
+		return VerificationView{}, camara.ErrInvalidArgument.WithMessage("identityId is required: the flow re-verifies an existing identity (re-facematch)")
 	}
 	events, err := s.events(ctx, v, eventSpec{name: EventVerificationStarted})
 	if err != nil {
-		return nil, err
+		return VerificationView{}, err
 	}
 	rec, err := v.encode()
 	if err != nil {
-		return nil, err
+		return VerificationView{}, err
 	}
 	created, err := s.store.CreateVerification(ctx, rec, events)
 	if err != nil {
-		return nil, err
+		return VerificationView{}, err
 	}
 	v.Verification = created
 	s.webhooks.Notify()
+	s.observe(ctx, v)
 	s.logger.Info("verification started", "verification_id", v.ID, "flow_id", v.FlowID, "merchant_id", merchantID,
 		"re_verification", v.state.PreviousVerificationID != "")
 	return s.render.resource(v, false), nil
@@ -112,10 +113,10 @@ func mergeMetadata(original, current map[string]any) map[string]any {
 }
 
 // GetVerification returns the merchant's verification resource.
-func (s *Service) GetVerification(ctx context.Context, merchantID, id string) (any, error) {
+func (s *Service) GetVerification(ctx context.Context, merchantID, id string) (VerificationView, error) {
 	v, err := s.load(ctx, merchantID, id)
 	if err != nil {
-		return nil, err
+		return VerificationView{}, err
 	}
 	return s.render.resource(v, s.expired(v)), nil
 }
@@ -141,6 +142,7 @@ func (s *Service) DeleteVerification(ctx context.Context, merchantID, id string)
 		return fmt.Errorf("identity: delete media: %w", err)
 	}
 	s.logger.Info("verification deleted", "verification_id", id, "merchant_id", merchantID)
+	s.observeDeletion(ctx, merchantID, id)
 	return nil
 }
 

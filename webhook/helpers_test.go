@@ -25,7 +25,7 @@ const (
 )
 
 // openStore opens a SQLite store at path, closed when the test ends.
-func openStore(t *testing.T, path string) *sqlite.Store {
+func openStore(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)

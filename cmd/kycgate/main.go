@@ -4,6 +4,8 @@
 //
 //	kycgate serve [-config FILE] [-demo]
 //	kycgate subscribers import [-config FILE] FILE.json
+//	kycgate profiles import-list [-config FILE] -list NAME FILE
+//	kycgate profiles lists [-config FILE]
 //	kycgate version
 package main
 
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return usageError()
 		}
 		return importSubscribers(ctx, args[2:], stdout, stderr)
+	case "profiles":
+		return profilesCommand(ctx, args[1:], stdout, stderr)
 	case "nfc":
 		return runNFC(ctx, args[1:], stdout, stderr)
 	case "version":
@@ -58,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func usageError() error {
-	return fmt.Errorf("usage: kycgate serve [-config FILE] [-demo] | kycgate subscribers import [-config FILE] FILE.json | kycgate version")
+	return fmt.Errorf("usage: kycgate serve [-config FILE] [-demo] | kycgate subscribers import [-config FILE] FILE.json | kycgate profiles import-list|lists ... | kycgate version")
 }
 
 // newLogger returns the JSON logger at the configured level.

@@ -58,8 +58,9 @@ type verificationsSetup struct {
 // setUpVerifications starts the webhook worker and, when verifications are
 // enabled (always in the demo), the biometric engine, the media store and
 // the verification processor. In the demo it also creates the demo flows and
-// mounts a webhook receiver on the gateway.
-func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store, addr net.Addr, demo bool, logger *slog.Logger) (*verificationsSetup, error) {
+// mounts a webhook receiver on the gateway. An observer (e.g.
+// profilesFeed{recorder}) learns about every verification.
+func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store, addr net.Addr, demo bool, logger *slog.Logger, observer ...identity.Observer) (*verificationsSetup, error) {
 	if demo {
 		if err := prepareDemoVerifications(cfg); err != nil {
 			return nil, err
@@ -85,7 +86,11 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 	if !cfg.Verifications.Enabled {
 		return setup, nil
 	}
-	svc, eng, err := newVerificationService(*cfg, st, worker, addr, logger)
+	var obs identity.Observer
+	if len(observer) > 0 {
+		obs = observer[0]
+	}
+	svc, eng, err := newVerificationService(*cfg, st, worker, addr, logger, obs)
 	if err != nil {
 		setup.stop()
 		return nil, err
@@ -105,7 +110,7 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 }
 
 // newVerificationService builds the service from the configuration.
-func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, addr net.Addr, logger *slog.Logger) (*identity.Service, biometric.Engine, error) {
+func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, addr net.Addr, logger *slog.Logger, observer identity.Observer) (*identity.Service, biometric.Engine, error) {
 	templateKey, err := config.ParseKey32(cfg.Verifications.TemplateKey)
 	if err != nil {
 		return nil, nil, fmt.Errorf("verifications.template_key: %w", err)
@@ -147,6 +152,7 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 		Webhooks:    worker,
 		TemplateKey: templateKey,
 		Logger:      logger,
+		Observer:    observer,
 	})
 	if err != nil {
 		_ = engine.Close()

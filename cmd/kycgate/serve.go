@@ -119,6 +119,7 @@ func authConfig(a config.Auth) auth.Config {
 		SubjectClaim:    a.SubjectClaim,
 		PhoneClaim:      a.PhoneClaim,
 		ClientIDClaim:   a.ClientIDClaim,
+		CacheSize:       a.TokenCacheSize,
 	}
 }
 

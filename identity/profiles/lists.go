@@ -189,7 +189,7 @@ func parseJSONList(name string, data []byte) (any, error) {
 	if err := json.Unmarshal(file.Entries, &raw); err != nil {
 		return nil, &ListError{List: name, Problems: []string{`"entries" must be an array of strings`}}
 	}
-	values := make([]string, 0, len(raw))
+	items := make([]listItem, 0, len(raw))
 	var p problems
 	for i, r := range raw {
 		var s string
@@ -197,17 +197,19 @@ func parseJSONList(name string, data []byte) (any, error) {
 			p.add("entry %d: not a string", i+1)
 			continue
 		}
-		values = append(values, s)
+		items = append(items, listItem{where: fmt.Sprintf("entry %d", i+1), value: s})
 	}
-	if err := p.err(name); err != nil {
-		return nil, err
-	}
-	return validateValues(name, values, func(i int) string { return fmt.Sprintf("entry %d", i+1) }, false)
+	return validateValues(name, items, &p, false)
+}
+
+// listItem is one entry of an IP or e-mail list and where it was found.
+type listItem struct {
+	where string
+	value string
 }
 
 func parseTextList(name string, data []byte) (any, error) {
-	var values []string
-	var lines []int
+	var items []listItem
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -216,38 +218,36 @@ func parseTextList(name string, data []byte) (any, error) {
 			line = line[:i]
 		}
 		if line = strings.TrimSpace(line); line != "" {
-			values = append(values, line)
-			lines = append(lines, n)
+			items = append(items, listItem{where: fmt.Sprintf("line %d", n), value: line})
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &ListError{List: name, Problems: []string{"a line is too long"}}
 	}
-	return validateValues(name, values, func(i int) string { return fmt.Sprintf("line %d", lines[i]) }, true)
+	return validateValues(name, items, &problems{}, true)
 }
 
 // validateValues checks and canonicalises the entries of an IP or e-mail
-// list, removing duplicates. where names an entry in problems.
-func validateValues(name string, values []string, where func(int) string, text bool) ([]string, error) {
-	var p problems
-	if text && len(values) == 0 {
+// list, removing duplicates, and adds their problems to p.
+func validateValues(name string, items []listItem, p *problems, text bool) ([]string, error) {
+	if text && len(items) == 0 {
 		p.add("the file holds no entries (write {\"entries\": []} to empty the list)")
 	}
-	if len(values) > maxListEntryCount {
+	if len(items) > maxListEntryCount {
 		p.add("the list has more than %d entries", maxListEntryCount)
 	}
-	out := make([]string, 0, len(values))
-	seen := make(map[string]bool, len(values))
-	for i, v := range values {
+	out := make([]string, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
 		var canon string
 		var err error
 		if isIPList(name) {
-			canon, err = canonicalPrefix(v)
+			canon, err = canonicalPrefix(it.value)
 		} else {
-			canon, err = canonicalEmailEntry(v)
+			canon, err = canonicalEmailEntry(it.value)
 		}
 		if err != nil {
-			p.add("%s: %v", where(i), err)
+			p.add("%s: %v", it.where, err)
 			continue
 		}
 		if !seen[canon] {

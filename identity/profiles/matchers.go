@@ -108,33 +108,146 @@ func (m *emailMatcher) lookup(email string) (string, bool) {
 }
 
 // nameKey is a name prepared for comparison: the fuzzy normal form of the
-// whole name, and of its words sorted, so that "Doe John" and "John Doe"
-// compare equal.
+// whole name, of its words sorted (so that "Doe John" and "John Doe"
+// compare equal), and of each word, with their rune counts for the
+// bounds that skip hopeless comparisons.
 type nameKey struct {
-	plain  string
-	sorted string
+	plain   string
+	sorted  string
+	runes   int
+	counts  runeCounts
+	words   []wordKey
+	letters int
+}
+
+// wordKey is one normalised word of a name.
+type wordKey struct {
+	text   string
+	runes  int
+	counts runeCounts
 }
 
 func nameKeyOf(name string) nameKey {
-	words := strings.FieldsFunc(name, func(r rune) bool {
+	fields := strings.FieldsFunc(name, func(r rune) bool {
 		return r == ' ' || r == ',' || r == '\t' || r == '-' || r == '.' || r == '\u3000'
 	})
-	normalized := make([]string, 0, len(words))
-	for _, w := range words {
-		if n := fuzzy.Normalize(w); n != "" {
-			normalized = append(normalized, n)
+	k := nameKey{plain: fuzzy.Normalize(name)}
+	k.counts, k.runes = countRunes(k.plain)
+	texts := make([]string, 0, len(fields))
+	for _, f := range fields {
+		if n := fuzzy.Normalize(f); n != "" {
+			counts, runes := countRunes(n)
+			k.words = append(k.words, wordKey{text: n, runes: runes, counts: counts})
+			k.letters += runes
+			texts = append(texts, n)
 		}
 	}
-	slices.Sort(normalized)
-	return nameKey{plain: fuzzy.Normalize(name), sorted: strings.Join(normalized, "")}
+	slices.Sort(texts)
+	k.sorted = strings.Join(texts, "")
+	return k
 }
 
-// similarity is the better Jaro-Winkler similarity of the two forms.
+// similarity is the best of three Jaro-Winkler comparisons: of the whole
+// names, of their sorted words, and word by word (wordSimilarity).
 func (k nameKey) similarity(o nameKey) float64 {
 	if k.plain == "" || o.plain == "" {
 		return 0
 	}
-	return max(fuzzy.JaroWinkler(k.plain, o.plain), fuzzy.JaroWinkler(k.sorted, o.sorted))
+	best := max(fuzzy.JaroWinkler(k.plain, o.plain), fuzzy.JaroWinkler(k.sorted, o.sorted))
+	return max(best, k.wordSimilarity(o, fuzzy.JaroWinkler))
+}
+
+// similarityBound is an upper bound of similarity computed from rune
+// counts alone, much cheaper than the comparisons themselves.
+func (k nameKey) similarityBound(o nameKey) float64 {
+	whole := jaroWinklerBound(k.counts.common(&o.counts), k.runes, o.runes)
+	return max(whole, k.wordSimilarity(o, func(a, b string) float64 { return 1 }))
+}
+
+// wordSimilarity matches each word of the name with fewer words to its
+// most similar word of the other (by compare), weights the similarities by
+// word length and divides by the other name's length, so that one
+// misspelt word of three costs little while a lone first name shared with
+// a longer name scores low ("Ivan" against "Ivan Petrovich Sidorov" is
+// 0.2). With compare returning 1 it yields the count-based upper bound.
+func (k nameKey) wordSimilarity(o nameKey, compare func(a, b string) float64) float64 {
+	short, long := k, o
+	if len(short.words) > len(long.words) {
+		short, long = long, short
+	}
+	if len(short.words) == 0 || long.letters == 0 {
+		return 0
+	}
+	var sum float64
+	for _, w := range short.words {
+		var best float64
+		for _, x := range long.words {
+			bound := jaroWinklerBound(w.counts.common(&x.counts), w.runes, x.runes)
+			if bound <= best {
+				continue
+			}
+			best = max(best, min(bound, compare(w.text, x.text)))
+		}
+		sum += best * float64(w.runes)
+	}
+	return min(1, sum/float64(long.letters))
+}
+
+// runeCounts is the multiset of a string's runes folded into 32 buckets
+// of one byte each (counts saturate at 127), packed in four words so that
+// common works on eight buckets at a time. Folding only merges counts, so
+// common never underestimates.
+type runeCounts [4]uint64
+
+func countRunes(s string) (runeCounts, int) {
+	var bytes [32]uint8
+	n := 0
+	for _, r := range s {
+		if b := &bytes[uint32(r)%32]; *b < 127 {
+			*b++
+		}
+		n++
+	}
+	var c runeCounts
+	for i, b := range bytes {
+		c[i/8] |= uint64(b) << (8 * (i % 8))
+	}
+	return c, n
+}
+
+// Byte-lane masks of the SWAR arithmetic.
+const (
+	laneHigh = 0x8080808080808080
+	pairMask = 0x00ff00ff00ff00ff
+	pairSum  = 0x0001000100010001
+)
+
+// common is an upper bound of the runes two strings share: the sum of the
+// bucket-wise minimums.
+func (c *runeCounts) common(o *runeCounts) int {
+	n := 0
+	for i := range c {
+		a, b := c[i], o[i]
+		ge := ((a | laneHigh) - b) & laneHigh // high bit set where a >= b
+		mask := (ge >> 7) * 0xff
+		m := (b & mask) | (a &^ mask)
+		pairs := (m & pairMask) + ((m >> 8) & pairMask)
+		n += int((pairs * pairSum) >> 48)
+	}
+	return n
+}
+
+// jaroWinklerBound bounds the Jaro-Winkler similarity of strings of la and
+// lb runes sharing at most m runes: Jaro is at most (m/la + m/lb + 1) / 3
+// and the prefix boost of at most four characters adds at most 0.4 of the
+// rest.
+func jaroWinklerBound(m, la, lb int) float64 {
+	m = min(m, la, lb)
+	if m == 0 {
+		return 0
+	}
+	j := (float64(m)/float64(la) + float64(m)/float64(lb) + 1) / 3
+	return j + 0.4*(1-j)
 }
 
 // watchMatcher screens names against the watch list.
@@ -161,7 +274,9 @@ type watchHit struct {
 }
 
 // best returns the entry most similar to any of names, when its
-// similarity reaches threshold. Ties go to the smallest entry id.
+// similarity reaches threshold. Entries whose bound cannot reach the
+// threshold or beat the best so far are skipped. Ties go to the first
+// entry (the smallest id).
 func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) {
 	if m == nil || len(names) == 0 {
 		return watchHit{}, false
@@ -176,6 +291,9 @@ func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) 
 	for i, keys := range m.keys {
 		for _, k := range keys {
 			for _, p := range probes {
+				if b := p.similarityBound(k); b < threshold || b <= hit.similarity {
+					continue
+				}
 				if s := p.similarity(k); s > hit.similarity {
 					hit = watchHit{entryID: m.ids[i], similarity: s}
 				}
@@ -183,6 +301,34 @@ func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) 
 		}
 	}
 	return hit, hit.similarity >= threshold
+}
+
+// nameScreen memoises the watch-list screening of one assessment, whose
+// verifications often carry the same names.
+type nameScreen struct {
+	matcher   *watchMatcher
+	threshold float64
+	memo      map[string]screenResult
+}
+
+type screenResult struct {
+	hit watchHit
+	ok  bool
+}
+
+func newNameScreen(m *watchMatcher, threshold float64) *nameScreen {
+	return &nameScreen{matcher: m, threshold: threshold, memo: map[string]screenResult{}}
+}
+
+// best screens names, once per distinct set of names.
+func (s *nameScreen) best(names []string) (watchHit, bool) {
+	key := strings.Join(names, "\x00")
+	if r, ok := s.memo[key]; ok {
+		return r.hit, r.ok
+	}
+	hit, ok := s.matcher.best(names, s.threshold)
+	s.memo[key] = screenResult{hit, ok}
+	return hit, ok
 }
 
 // compiledLists are the matchers of the imported lists.

@@ -44,11 +44,11 @@ func (s *Service) Routes() ([]gateway.Route, error) {
 	}
 	views := map[string]profileView{
 		PathRisk:               s.riskView,
-		PathStatusVerification: staticView(func(v viewer, r []*record) any { return verificationStatusResponse{responseSuccess, verificationStatuses(v, r)} }),
-		PathContact:            staticView(func(v viewer, r []*record) any { return contactResponse{responseSuccess, contactOf(v, r)} }),
-		PathMerit:              staticView(func(_ viewer, r []*record) any { return meritResponse{responseSuccess, meritsOf(r)} }),
-		PathVerification:       staticView(func(v viewer, r []*record) any { return verificationsResponse{responseSuccess, verificationItems(v, r)} }),
-		PathHistory:            staticView(func(_ viewer, r []*record) any { return historyResponse{responseSuccess, historyOf(r)} }),
+		PathStatusVerification: staticView(statusView),
+		PathContact:            staticView(contactView),
+		PathMerit:              staticView(meritView),
+		PathVerification:       staticView(verificationsView),
+		PathHistory:            staticView(historyView),
 	}
 	routes := []gateway.Route{route(http.MethodGet, PathVerificationProfile, ScopeRead, gateway.BodyNone, s.handleProfileID)}
 	for _, path := range []string{PathRisk, PathStatusVerification, PathContact, PathMerit, PathVerification, PathHistory} {

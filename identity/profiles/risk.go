@@ -58,12 +58,12 @@ var ipLists = []struct{ list, code, label string }{
 // signalIndicators are the indicators of one verification's own facts:
 // its request IP and e-mail against the reputation lists, its names
 // against the watch list, and its NFC verdict.
-func (r riskRules) signalIndicators(rec *record, lists *compiledLists) []Indicator {
+func (r riskRules) signalIndicators(rec *record, lists *compiledLists, screen *nameScreen) []Indicator {
 	var out []Indicator
 	if addr, err := netip.ParseAddr(rec.doc.IP); err == nil {
 		for _, l := range ipLists {
 			if p, ok := lists.ip[l.list].lookup(addr); ok {
-				out = append(out, r.raise(l.code, "the request IP address is in %s of the %s", p, l.label))
+				out = append(out, r.raise(l.code, "the request IP address is %s the %s", describeRange(p), l.label))
 			}
 		}
 	}
@@ -74,7 +74,7 @@ func (r riskRules) signalIndicators(rec *record, lists *compiledLists) []Indicat
 			out = append(out, r.raise(ReasonEmailFraud, "the e-mail address is on the fraud e-mail list"))
 		}
 	}
-	if hit, ok := lists.watch.best(rec.names(), r.watchlistThreshold); ok {
+	if hit, ok := screen.best(rec.names()); ok {
 		out = append(out, r.raise(ReasonNameWatchlist, "a name is similar to watch-list entry %s (Jaro-Winkler %.2f, threshold %.2f)",
 			hit.entryID, hit.similarity, r.watchlistThreshold))
 	}
@@ -82,6 +82,16 @@ func (r riskRules) signalIndicators(rec *record, lists *compiledLists) []Indicat
 		out = append(out, in)
 	}
 	return out
+}
+
+// describeRange names a listed range in evidence only when it is at least
+// as wide as an anonymised address (a /24 for IPv4, a /48 for IPv6), so
+// that the evidence never narrows the person's address further.
+func describeRange(p netip.Prefix) string {
+	if (p.Addr().Is4() && p.Bits() <= 24) || (!p.Addr().Is4() && p.Bits() <= 48) {
+		return "in the range " + p.String() + " of"
+	}
+	return "on"
 }
 
 // tamperedVerdicts are the chip verdicts that mean invalid or tampered

@@ -239,3 +239,28 @@ func appendNew(dst, values []string) []string {
 	}
 	return dst
 }
+
+// statusView answers /profile/status/verification.
+func statusView(v viewer, records []*record) any {
+	return verificationStatusResponse{ResponseStatus: responseSuccess, VerificationStatus: verificationStatuses(v, records)}
+}
+
+// contactView answers /profile/contact.
+func contactView(v viewer, records []*record) any {
+	return contactResponse{ResponseStatus: responseSuccess, ContactInformation: contactOf(v, records)}
+}
+
+// meritView answers /profile/merit.
+func meritView(_ viewer, records []*record) any {
+	return meritResponse{ResponseStatus: responseSuccess, UniqueMerits: meritsOf(records)}
+}
+
+// verificationsView answers /profile/verification.
+func verificationsView(v viewer, records []*record) any {
+	return verificationsResponse{ResponseStatus: responseSuccess, Verifications: verificationItems(v, records)}
+}
+
+// historyView answers /profile/history.
+func historyView(_ viewer, records []*record) any {
+	return historyResponse{ResponseStatus: responseSuccess, UserHistory: historyOf(records)}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -78,6 +79,9 @@ func newFaultyUpstream(t *testing.T, f fault) *faultyUpstream {
 	u := &faultyUpstream{}
 	u.set(f)
 	u.server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Reading the body first lets the server notice when the
+		// client goes away, as a real operator does.
+		_, _ = io.Copy(io.Discard, r.Body)
 		u.requests.Add(1)
 		(*u.behaviour.Load())(w, r)
 	}))
@@ -179,7 +183,7 @@ func TestBreakerOpensAfterThresholdAndRefusesWithoutConnecting(t *testing.T) {
 	assert.Equal(t, connections, u.connections.Load(), "an open breaker opens no connection")
 	assert.Equal(t, requests, u.requests.Load(), "an open breaker sends no request")
 
-	assert.Contains(t, logs.String(), `"msg":"operator breaker state changed","operator":"faulty","from":"closed","to":"open"`)
+	assert.Contains(t, logs.String(), `"msg":"operator breaker state changed","component":"operators","operator":"faulty","from":"closed","to":"open"`)
 	assert.NotContains(t, logs.String(), "629255833", "no phone number in the log")
 }
 

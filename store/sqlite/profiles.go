@@ -121,23 +121,25 @@ func (s *Store) GetProfileRecord(ctx context.Context, verificationID string) (st
 	return r, nil
 }
 
-// ProfileRecords returns a profile's records, oldest first.
+// ProfileRecords returns a profile's records, oldest first. The repeated
+// profile_id <> '' lets SQLite use the partial index.
 func (s *Store) ProfileRecords(ctx context.Context, profileID string) ([]store.ProfileRecord, error) {
 	if profileID == "" {
 		return nil, nil
 	}
-	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE profile_id = ?
+	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE profile_id = ? AND profile_id <> ''
 ORDER BY created_at, verification_id`
 	return s.queryProfileRecords(ctx, "profile records", q, profileID)
 }
 
 // ProfileRecordsByEmail returns the records of an e-mail address created at
-// or after since, oldest first.
+// or after since, oldest first. The repeated email <> '' lets SQLite use
+// the partial index.
 func (s *Store) ProfileRecordsByEmail(ctx context.Context, email string, since time.Time) ([]store.ProfileRecord, error) {
 	if email == "" {
 		return nil, nil
 	}
-	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE email = ? AND created_at >= ?
+	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE email = ? AND email <> '' AND created_at >= ?
 ORDER BY created_at, verification_id`
 	return s.queryProfileRecords(ctx, "profile records by email", q, email, formatTime(since))
 }

@@ -1,0 +1,131 @@
+package identity_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/identity"
+	"github.com/kycgate/kycgate/media"
+)
+
+// selfieURLPath returns the path and query of the selfie step's photo URL.
+func selfieURLPath(t *testing.T, resource map[string]any) string {
+	t.Helper()
+	raw := stepOf(resource, identity.StepSelfie)["data"].(map[string]any)["selfiePhotoUrl"].(string)
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	require.Equal(t, "kyc.example.test", u.Host, "URLs use the public URL")
+	return u.RequestURI()
+}
+
+// withLocation replaces the location query of a media path.
+func withLocation(token string) string {
+	return "/media/file?location=" + url.QueryEscape(token)
+}
+
+func TestMediaURLs(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	photo := noFacePhoto(t)
+	done, _ := e.verifySelfie(flow, "", nil, photo)
+	path := selfieURLPath(t, done)
+	u, err := url.Parse(path)
+	require.NoError(t, err)
+	token := u.Query().Get("location")
+	require.Regexp(t, "^"+done["id"].(string)+`/selfie-photo-[0-9a-f]{8}\.jpg$`, mustVerify(t, token).Key)
+
+	// Tokens for the same, existing file: only the signature or the expiry
+	// keeps them from working.
+	otherKey := media.Location{Key: mustVerify(t, token).Key, MerchantID: merchantA, Expiry: time.Now().Add(time.Hour)}
+	wrongSigner, err := media.NewSigner(bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	expired := signer(t).Sign(media.Location{Key: otherKey.Key, MerchantID: merchantA, Expiry: time.Now().Add(-time.Second)})
+	tampered := []byte(token)
+	tampered[len(tampered)-5] ^= 0x02
+
+	tests := []struct {
+		name   string
+		path   string
+		token  string
+		status int
+		code   string
+	}{
+		{"valid", path, e.token(merchantA), http.StatusOK, ""},
+		{"read scope only", path, e.token(merchantA, identity.ScopeVerificationsRead), http.StatusOK, ""},
+		{"tampered", withLocation(string(tampered)), e.token(merchantA), http.StatusForbidden, "PERMISSION_DENIED"},
+		{"signed with another key", withLocation(wrongSigner.Sign(otherKey)), e.token(merchantA), http.StatusForbidden, "PERMISSION_DENIED"},
+		{"expired", withLocation(expired), e.token(merchantA), http.StatusForbidden, "PERMISSION_DENIED"},
+		{"another merchant's", path, e.token(merchantB), http.StatusNotFound, "NOT_FOUND"},
+		{"without a token", path, "", http.StatusUnauthorized, "UNAUTHENTICATED"},
+		{"without the read scope", path, e.token(merchantA, identity.ScopeFlowsRead), http.StatusForbidden, "PERMISSION_DENIED"},
+		{"no location", "/media/file", e.token(merchantA), http.StatusBadRequest, "INVALID_ARGUMENT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.call(http.MethodGet, tt.path, tt.token, nil, "")
+			if tt.code != "" {
+				requireError(t, r, tt.status, tt.code)
+				return
+			}
+			require.Equal(t, tt.status, r.status, "body: %s", r.body)
+			assert.Equal(t, photo, r.body, "the uploaded file, byte for byte")
+			assert.Equal(t, "image/jpeg", r.header.Get("Content-Type"))
+			assert.Equal(t, "private, no-store", r.header.Get("Cache-Control"))
+			assert.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"))
+		})
+	}
+	assert.NotContains(t, e.logs.String(), token, "media tokens are not logged")
+}
+
+// signer is the env's media signer.
+func signer(t *testing.T) *media.Signer {
+	t.Helper()
+	s, err := media.NewSigner(testSigningKey)
+	require.NoError(t, err)
+	return s
+}
+
+// mustVerify decodes a genuine token.
+func mustVerify(t *testing.T, token string) media.Location {
+	t.Helper()
+	loc, err := signer(t).Verify(token, time.Now())
+	require.NoError(t, err)
+	return loc
+}
+
+func TestDeleteRemovesThePersonsData(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	done, hooks := e.verifySelfie(flow, "", map[string]any{"customer": "c-1"}, noFacePhoto(t))
+	id := done["id"].(string)
+	photoPath := selfieURLPath(t, done)
+	require.NotEmpty(t, hooks)
+	folder := filepath.Join(e.dir, "media", id)
+	_, err := os.Stat(folder)
+	require.NoError(t, err, "the media folder exists before")
+
+	requireError(t, e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantB), nil, ""), http.StatusNotFound, "NOT_FOUND")
+	requireError(t, e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantA, identity.ScopeVerificationsRead), nil, ""),
+		http.StatusForbidden, "PERMISSION_DENIED")
+
+	r := e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantA), nil, "")
+	require.Equal(t, http.StatusNoContent, r.status, "body: %s", r.body)
+	requireError(t, e.get(merchantA, id), http.StatusNotFound, "NOT_FOUND")
+	requireError(t, e.call(http.MethodGet, photoPath, e.token(merchantA), nil, ""), http.StatusNotFound, "NOT_FOUND")
+	_, err = os.Stat(folder)
+	assert.True(t, os.IsNotExist(err), "the media folder is gone")
+	deliveries := e.call(http.MethodGet, "/v2/webhooks/deliveries?verificationId="+id, e.token(merchantA), nil, "")
+	require.Equal(t, http.StatusOK, deliveries.status)
+	assert.JSONEq(t, `[]`, string(deliveries.body), "its webhook events and history are gone")
+	again := e.postJSON("/v2/verifications", e.token(merchantA), map[string]any{"flowId": flow, "identityId": done["identity"]})
+	requireError(t, again, http.StatusNotFound, "NOT_FOUND")
+	requireError(t, e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantA), nil, ""), http.StatusNotFound, "NOT_FOUND")
+}
