@@ -1,6 +1,10 @@
 // Package operators defines how the gateway reaches the mobile operators
-// that hold subscriber data: the Adapter interface, the registry of adapter
-// types, and the router that picks the adapter for a phone number.
+// that hold subscriber data: the Adapter interface and the registry of
+// adapter types; the Guard that applies an operator's policy (timeout,
+// bound on calls in flight, circuit breaker); the Router that indexes
+// number prefixes; and the Dispatcher that sends each call to the operator
+// holding the number, discovering it by fan-out when no prefix routes it or
+// the number was ported away. See README.md in this folder.
 package operators
 
 import (

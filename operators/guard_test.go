@@ -146,9 +146,14 @@ func TestPolicyValidate(t *testing.T) {
 	require.Error(t, err)
 }
 
+// registerTestBuild registers the test adapter type once per test binary.
+var registerTestBuild sync.Once
+
 func TestBuildWrapsEveryOperatorInItsPolicy(t *testing.T) {
-	Register("test-build", func(name string, _ json.RawMessage, _ Deps) (Adapter, error) {
-		return answers(found, nil), nil
+	registerTestBuild.Do(func() {
+		Register("test-build", func(name string, _ json.RawMessage, _ Deps) (Adapter, error) {
+			return answers(found, nil), nil
+		})
 	})
 	discoverable := false
 	obs := &recordingObserver{}

@@ -3,6 +3,7 @@ package operators
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 
 	"github.com/kycgate/kycgate/kycmatch"
@@ -53,8 +54,14 @@ func TestRouterRefusesDuplicateAndMalformedPrefixes(t *testing.T) {
 	require.Error(t, err)
 }
 
+// registerTestRegistry registers the test adapter type once per test
+// binary, so that the test can run with -count.
+var registerTestRegistry sync.Once
+
 func TestRegistry(t *testing.T) {
-	Register("test-registry", func(name string, _ json.RawMessage, _ Deps) (Adapter, error) { return namedAdapter(name), nil })
+	registerTestRegistry.Do(func() {
+		Register("test-registry", func(name string, _ json.RawMessage, _ Deps) (Adapter, error) { return namedAdapter(name), nil })
+	})
 	a, err := New("test-registry", "x", nil, Deps{})
 	require.NoError(t, err)
 	assert.Equal(t, namedAdapter("x"), a)

@@ -21,6 +21,7 @@ import (
 	// Adapter and store types compiled into the binary.
 	_ "github.com/kycgate/kycgate/operators/camara"
 	_ "github.com/kycgate/kycgate/operators/local"
+	_ "github.com/kycgate/kycgate/store/postgres"
 	_ "github.com/kycgate/kycgate/store/sqlite"
 )
 

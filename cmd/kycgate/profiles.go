@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,11 +20,27 @@ import (
 // profilesUsage describes the profiles sub-commands.
 const profilesUsage = "usage: kycgate profiles import-list [-config FILE] -list NAME FILE | kycgate profiles lists [-config FILE]"
 
-// setUpProfiles builds the profiles service when profiles are enabled. It
-// returns the gateway modules to serve (none when disabled) and the
-// recorder that the verifications and NFC modules feed (profiles.Discard
-// when disabled).
-func setUpProfiles(cfg config.Config, st store.Store, logger *slog.Logger) ([]gateway.Module, profiles.Recorder, error) {
+// demoProfilesKeyFile keeps the demo's reference key in its data folder,
+// so that opaque references stay stable across restarts.
+const demoProfilesKeyFile = "demo-profiles-reference-key"
+
+func init() {
+	// The demo client may query profiles and import lists.
+	demoScopes = append(demoScopes, profiles.ScopeRead, profiles.ScopeAdmin)
+}
+
+// setUpProfiles builds the profiles service when profiles are enabled
+// (always in the demo). It returns the gateway modules to serve (none when
+// disabled) and the recorder that the verifications and NFC modules feed
+// (profiles.Discard when disabled). In the demo it first prepares the
+// demo's verification keys, since face templates are opened with the
+// template key.
+func setUpProfiles(cfg *config.Config, st store.Store, demo bool, logger *slog.Logger) ([]gateway.Module, profiles.Recorder, error) {
+	if demo {
+		if err := prepareDemoProfiles(cfg); err != nil {
+			return nil, nil, err
+		}
+	}
 	if !cfg.Profiles.Enabled {
 		return nil, profiles.Discard, nil
 	}
@@ -45,7 +62,34 @@ func setUpProfiles(cfg config.Config, st store.Store, logger *slog.Logger) ([]ga
 	if err != nil {
 		return nil, nil, err
 	}
+	logger.Info("profiles enabled", slog.Int("merchants", len(cfg.Profiles.Merchants)),
+		slog.Float64("risk_threshold", cfg.Profiles.Risk.Threshold), slog.String("face_model", cal.ModelID),
+		slog.Int("face_index_max_templates", cfg.Profiles.FaceIndex.MaxTemplates))
 	return []gateway.Module{svc}, svc, nil
+}
+
+// prepareDemoProfiles enables profiles for the demo with a reference key
+// kept in the demo's data folder, and gives the demo client a vertical and
+// a country unless the configuration does.
+func prepareDemoProfiles(cfg *config.Config) error {
+	if err := prepareDemoVerifications(cfg); err != nil {
+		return err
+	}
+	cfg.Profiles.Enabled = true
+	if cfg.Profiles.ReferenceKey == "" {
+		key, err := demoFileSecret(demoProfilesKeyFile, func() string { return hex.EncodeToString(randomBytes(32)) })
+		if err != nil {
+			return err
+		}
+		cfg.Profiles.ReferenceKey = key
+	}
+	for _, m := range cfg.Profiles.Merchants {
+		if m.ClientID == demoClientID {
+			return nil
+		}
+	}
+	cfg.Profiles.Merchants = append(cfg.Profiles.Merchants, config.ProfileMerchant{ClientID: demoClientID, Vertical: "Lending", Country: "US"})
+	return nil
 }
 
 // faceCalibration returns the calibration of the face model whose

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
@@ -68,11 +69,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer stopNFC()
 
-	router, err := buildRouter(cfg, st, logger)
+	metrics := telemetry.NewMetrics()
+	router, err := buildRouter(cfg, st, metrics, logger)
 	if err != nil {
 		return err
 	}
-	metrics := telemetry.NewMetrics()
 	shutdownTracing, tracing, err := telemetry.SetupTracing(ctx, version)
 	if err != nil {
 		return err
@@ -125,13 +126,18 @@ func authConfig(a config.Auth) auth.Config {
 
 // buildRouter creates every configured operator through the registry,
 // each behind a guard with its policy (timeout, concurrency bound, circuit
-// breaker), and indexes their prefixes. HTTP exchanges with upstream
-// operators are logged at debug level.
-func buildRouter(cfg config.Config, st store.Store, logger *slog.Logger) (*operators.Router, error) {
+// breaker), and indexes their prefixes. Calls, breaker states and fan-out
+// widths go to metrics; HTTP exchanges with upstream operators get a client
+// span with W3C traceparent propagation and are logged at debug level.
+func buildRouter(cfg config.Config, st store.Store, metrics *telemetry.Metrics, logger *slog.Logger) (*operators.Router, error) {
 	deps := operators.Deps{
-		Store:      st,
-		Logger:     logger,
-		Decorators: []operators.RoundTripperDecorator{operators.LogExchanges(logger)},
+		Store:    st,
+		Logger:   logger,
+		Observer: metrics,
+		Decorators: []operators.RoundTripperDecorator{
+			func(_ string, next http.RoundTripper) http.RoundTripper { return telemetry.Transport(next) },
+			operators.LogExchanges(logger),
+		},
 	}
 	return operators.Build(cfg.Operators, deps)
 }

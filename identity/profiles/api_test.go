@@ -2,8 +2,10 @@ package profiles_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,4 +187,46 @@ func TestRecorderRefusesUnusableFacts(t *testing.T) {
 		f.MerchantID = merchantB
 		require.ErrorIs(t, e.recorder.RecordVerification(ctx, f), profiles.ErrInvalidFacts)
 	})
+}
+
+func TestADocumentWithoutNumberNamesNoProfile(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	id := verificationID()
+	require.NoError(t, e.recorder.RecordVerification(context.Background(), profiles.VerificationFacts{
+		MerchantID: merchantA, VerificationID: id, CreatedAt: epoch,
+		Document: &profiles.DocumentIdentity{Country: "US", Type: "passport"},
+	}), "a document photo of known type and country only is not an error")
+	requireError(t, e.do(http.MethodGet, "/reusage/v1/verification/"+id+"/profile", e.token(merchantA, profiles.ScopeRead), ""),
+		http.StatusNotFound, "NO_PROFILE")
+}
+
+func TestConcurrentFactsOfOneVerificationAreMerged(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	doc := profiles.DocumentIdentity{Country: "PT", Type: "passport", Number: uniqueID("CC")}
+	base := cleanFacts(merchantA, doc, epoch)
+	base.StatusChanges = nil
+	statuses := []string{"pending", "running", "reviewNeeded", "verified"}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(statuses))
+	for i, s := range statuses {
+		wg.Go(func() {
+			f := base
+			f.StatusChanges = []profiles.StatusChange{{Status: s, At: epoch.Add(time.Duration(i) * time.Minute)}}
+			f.CompletedSteps = []string{fmt.Sprintf("step-%d", i)}
+			errs <- e.recorder.RecordVerification(context.Background(), f)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	id, err := profiles.ProfileIDOf(doc)
+	require.NoError(t, err)
+	r := e.query(profiles.PathStatusVerification, merchantA, id)
+	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+	assert.Contains(t, string(r.body), `"statusChangeHistory":[{"status":"reviewNeeded","date":"2025-03-01T11:08:49Z"},{"status":"verified","date":"2025-03-01T11:09:49Z"}]`,
+		"no concurrent write is lost")
+	v := e.query(profiles.PathVerification, merchantA, id)
+	assert.Contains(t, string(v.body), `"status":"verified"`)
 }

@@ -9,6 +9,11 @@ var Discard Recorder = discard{}
 
 type discard struct{}
 
+// RecordVerification records nothing.
 func (discard) RecordVerification(context.Context, VerificationFacts) error { return nil }
-func (discard) RecordNFCResult(context.Context, NFCFacts) error             { return nil }
-func (discard) ForgetVerification(context.Context, string, string) error    { return nil }
+
+// RecordNFCResult records nothing.
+func (discard) RecordNFCResult(context.Context, NFCFacts) error { return nil }
+
+// ForgetVerification has nothing to forget.
+func (discard) ForgetVerification(context.Context, string, string) error { return nil }

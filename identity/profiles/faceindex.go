@@ -239,7 +239,21 @@ func (ix *faceIndex) addLocked(e faceEntry, v []float32, slot int, known bool) {
 	}
 	ix.pos[e.verificationID] = len(ix.entries)
 	ix.entries = append(ix.entries, e)
+	ix.growVectors(len(v))
 	ix.vecs = append(ix.vecs, v...)
+}
+
+// growVectors makes room for n more floats, doubling the matrix but never
+// beyond max templates, so that memory stays within the bound.
+func (ix *faceIndex) growVectors(n int) {
+	need := len(ix.vecs) + n
+	if need <= cap(ix.vecs) {
+		return
+	}
+	size := min(max(2*cap(ix.vecs), need, 64*ix.dims), ix.max*ix.dims)
+	grown := make([]float32, len(ix.vecs), max(size, need))
+	copy(grown, ix.vecs)
+	ix.vecs = grown
 }
 
 // remove drops a verification's template from memory.

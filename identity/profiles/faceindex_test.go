@@ -132,6 +132,7 @@ func TestFaceIndexStreamsWhatDoesNotFitInMemory(t *testing.T) {
 		assert.Equal(t, []string{fmt.Sprintf("v%d", i)}, hitIDs(f.search(faces[i])), "template %d", i)
 	}
 	assert.Equal(t, 3, f.index.size(), "memory holds at most max templates")
+	assert.LessOrEqual(t, cap(f.index.vecs), 3*512, "and the matrix is never allocated beyond them")
 
 	f.put("v0", "P|0", biometric.FacepluginModelID, faces[7])
 	assert.ElementsMatch(t, []string{"v0", "v7"}, hitIDs(f.search(faces[7])), "an update of an indexed template")

@@ -54,8 +54,9 @@ type VerificationFacts struct {
 	// ended without an error; merits are earned from them (see Merits).
 	CompletedSteps []string
 	// Document is the identity document the merchant supplied with the
-	// verification's inputs, or nil. A document read from an authentic
-	// NFC chip (RecordNFCResult) takes precedence.
+	// verification's inputs, or nil. A document without a number names no
+	// profile and is ignored. A document read from an authentic NFC chip
+	// (RecordNFCResult) takes precedence.
 	Document *DocumentIdentity
 	// Names are the person's full names as given (for watch-list
 	// screening), e.g. "Jane Doe".

@@ -121,7 +121,7 @@ func (rec *record) applyVerification(f VerificationFacts, merchant merchantSetti
 	d.Vertical, d.Country = merchant.Vertical, merchant.Country
 	d.Statuses = mergeStatuses(d.Statuses, f.StatusChanges)
 	d.Steps = mergeSorted(d.Steps, f.CompletedSteps)
-	if f.Document != nil {
+	if f.Document.known() {
 		doc, err := NormalizeDocument(*f.Document)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (rec *record) applyVerification(f VerificationFacts, merchant merchantSetti
 // applyNFC records an NFC session's outcome.
 func (rec *record) applyNFC(f NFCFacts) error {
 	n := &nfcDoc{Verdict: f.Verdict, Names: cleanStrings(f.Names), At: f.At.UTC()}
-	if f.Document != nil {
+	if f.Document.known() {
 		doc, err := NormalizeDocument(*f.Document)
 		if err != nil {
 			return err
@@ -164,6 +164,13 @@ func (rec *record) applyNFC(f NFCFacts) error {
 	}
 	rec.doc.NFC = n
 	return nil
+}
+
+// known reports whether d names a document: one without a number (a
+// document photo whose type and country only are known) names no profile
+// and is ignored.
+func (d *DocumentIdentity) known() bool {
+	return d != nil && strings.TrimSpace(d.Number) != ""
 }
 
 // nfcAuthentic reports whether the linked NFC session found the document

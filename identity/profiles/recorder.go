@@ -11,7 +11,7 @@ import (
 
 // maxRecordAttempts bounds the optimistic retries of a record write that
 // lost a race with a concurrent one.
-const maxRecordAttempts = 5
+const maxRecordAttempts = 8
 
 // ErrInvalidFacts is wrapped by the errors of facts the recorder cannot
 // use (missing ids, another merchant's verification, a template that does

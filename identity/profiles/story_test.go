@@ -67,7 +67,10 @@ func recordJane(t *testing.T, e *env, number string) person {
 		},
 		{
 			MerchantID: merchantA, VerificationID: p.vA2, IdentityID: p.identityA, CreatedAt: at("2025-03-03T10:00:00Z"),
-			StatusChanges:  []profiles.StatusChange{{Status: "rejected", At: at("2025-03-03T10:01:00Z")}},
+			StatusChanges: []profiles.StatusChange{
+				{Status: "pending", At: at("2025-03-03T10:00:00Z")},
+				{Status: "rejected", At: at("2025-03-03T10:01:00Z")},
+			},
 			CompletedSteps: []string{"selfie"},
 			Document:       &profiles.DocumentIdentity{Country: "us", Type: "DRIVING_LICENSE", Number: number},
 			Signals:        profiles.RequestSignals{IP: "198.51.100.10", Email: "jane@example.com"},

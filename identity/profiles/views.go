@@ -12,8 +12,9 @@ const responseSuccess = "SUCCESS"
 // lists.
 const maxTransactions = 5
 
-// statusHistoryLength is how many of a verification's newest status
-// changes verificationStatus shows ("the last two statuses").
+// statusHistoryLength is how many of a verification's newest decisions
+// (verified, reviewNeeded, rejected) verificationStatus shows ("the last
+// two statuses"); a running verification's statuses are not decisions.
 const statusHistoryLength = 2
 
 // seedTime is the seed's date format: RFC 3339 in UTC, to the second.
@@ -100,11 +101,13 @@ type statusChange struct {
 func verificationStatuses(v viewer, records []*record) []verificationStatus {
 	out := make([]verificationStatus, 0, len(records))
 	for _, rec := range records {
-		statuses := rec.doc.Statuses[max(0, len(rec.doc.Statuses)-statusHistoryLength):]
-		history := make([]statusChange, 0, len(statuses))
-		for _, s := range statuses {
-			history = append(history, statusChange{Status: s.Status, Date: seedTime(s.At)})
+		var decisions []statusChange
+		for _, s := range rec.doc.Statuses {
+			if isFinalStatus(s.Status) {
+				decisions = append(decisions, statusChange{Status: s.Status, Date: seedTime(s.At)})
+			}
 		}
+		history := append([]statusChange{}, decisions[max(0, len(decisions)-statusHistoryLength):]...)
 		out = append(out, verificationStatus{
 			VerificationID:      v.verificationRef(rec),
 			MerchantVertical:    nullable(rec.doc.Vertical),

@@ -167,10 +167,17 @@ func readAtMost(r io.Reader, limit int64) ([]byte, error) {
 func (a *Adapter) transportFailure(ctx context.Context, err error) *camaraerr.Error {
 	cause := a.failure("exchange failed", err)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return camaraerr.ErrTimeout.WithCause(cause)
+		return errTimeout.WithCause(cause)
 	}
-	return camaraerr.ErrUnavailable.WithCause(cause)
+	return errUnavailable.WithCause(cause)
 }
+
+// The errors the caller sees when the operator gives no usable answer; the
+// reason is only in their cause.
+var (
+	errUnavailable = camaraerr.ErrUnavailable.WithMessage("The operator serving this phone number is unavailable; retry later")
+	errTimeout     = camaraerr.ErrTimeout.WithMessage("The operator serving this phone number did not answer in time")
+)
 
 // failure names the operator in an internal cause.
 func (a *Adapter) failure(what string, err error) error {

@@ -38,8 +38,7 @@ func (a *Adapter) answer(ctx context.Context, call operators.Call, res *http.Res
 // unavailable is the caller's answer when the operator's answer cannot be
 // used; why stays in the cause.
 func (a *Adapter) unavailable(why error) *camaraerr.Error {
-	return camaraerr.ErrUnavailable.WithMessage("The operator serving this phone number is unavailable; retry later").
-		WithCause(a.failure("unusable answer", why))
+	return errUnavailable.WithCause(a.failure("unusable answer", why))
 }
 
 // errorBody is the part of a CAMARA error body the adapter reads. The

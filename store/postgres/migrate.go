@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -29,39 +30,87 @@ const versionTable = "kycgate_schema_migrations"
 const lockWait = 5 * time.Minute
 
 // migrate applies the pending migrations of files (a tree holding a
-// migrations/ folder) while holding an advisory lock private to the
-// current schema, then refuses a schema newer than files know.
+// migrations/ folder) while holding an advisory lock private to the current
+// schema; a schema newer than files know is refused before anything is
+// applied. The lock is taken before goose looks at the database at all, so
+// replicas starting together on a new database do not race to create
+// goose's version table either: the first applies everything, the others
+// find nothing to do.
 func migrate(ctx context.Context, pool *pgxpool.Pool, files fs.FS) error {
-	provider, db, err := newProvider(ctx, pool, files)
+	provider, db, err := newProvider(pool, files)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = db.Close() }()
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("postgres store: migrate: %w", err)
+	schema, err := currentSchema(ctx, pool)
+	if err != nil {
+		return err
 	}
-	return checkNotNewer(ctx, provider)
+	return withMigrationLock(ctx, pool.Config().ConnConfig, migrationLockKey(schema), func() error {
+		if err := checkNotNewer(ctx, provider); err != nil {
+			return err
+		}
+		if _, err := provider.Up(ctx); err != nil {
+			return fmt.Errorf("postgres store: migrate: %w", err)
+		}
+		return nil
+	})
+}
+
+// currentSchema returns the schema new tables are created in.
+func currentSchema(ctx context.Context, pool *pgxpool.Pool) (string, error) {
+	var schema *string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("postgres store: read current schema: %w", err)
+	}
+	if schema == nil {
+		return "", errors.New("postgres store: no schema to create the tables in; set options.schema or the search_path")
+	}
+	return *schema, nil
+}
+
+// withMigrationLock runs fn while holding the session-level advisory lock
+// key on a connection of its own, outside the pool so that a pool of one
+// connection cannot deadlock. pg_advisory_lock waits inside PostgreSQL and
+// is granted the moment the holder releases it (or its session ends, should
+// its process die), so each waiting replica waits only for the migration
+// run itself, at most lockWait.
+func withMigrationLock(ctx context.Context, cfg *pgx.ConnConfig, key int64, fn func() error) error {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("postgres store: connect for the migration lock: %w", err)
+	}
+	// Closing the session releases the lock should the unlock below fail.
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
+	wait, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	if _, err := conn.Exec(wait, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return fmt.Errorf("postgres store: wait for the migration lock: %w", err)
+	}
+	runErr := fn()
+	var released bool
+	err = conn.QueryRow(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key).Scan(&released)
+	if err == nil && !released {
+		err = errors.New("the session did not hold it")
+	}
+	if err != nil {
+		err = fmt.Errorf("postgres store: release the migration lock: %w", err)
+	}
+	return errors.Join(runErr, err)
 }
 
 // newProvider returns a goose provider for the migrations of files on the
 // pool's current schema, and the database/sql handle it runs on, which the
-// caller closes (the pool stays open).
-func newProvider(ctx context.Context, pool *pgxpool.Pool, files fs.FS) (*goose.Provider, *sql.DB, error) {
+// caller closes (the pool stays open). The provider takes no lock of its
+// own: callers that apply migrations hold withMigrationLock.
+func newProvider(pool *pgxpool.Pool, files fs.FS) (*goose.Provider, *sql.DB, error) {
 	sub, err := fs.Sub(files, "migrations")
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres store: migrations: %w", err)
 	}
-	var schema *string
-	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
-		return nil, nil, fmt.Errorf("postgres store: read current schema: %w", err)
-	}
-	if schema == nil {
-		return nil, nil, errors.New("postgres store: no schema to create the tables in; set options.schema or the search_path")
-	}
 	db := stdlib.OpenDBFromPool(pool)
 	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub,
 		goose.WithTableName(versionTable),
-		goose.WithSessionLocker(advisoryLock{key: migrationLockKey(*schema)}),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithLogger(goose.NopLogger()),
 	)
@@ -94,35 +143,4 @@ func migrationLockKey(schema string) int64 {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte("kycgate migrations\x00" + schema))
 	return int64(h.Sum64())
-}
-
-// advisoryLock is a goose session locker holding a PostgreSQL session-level
-// advisory lock. Unlike goose's own, which polls every few seconds, it
-// waits inside PostgreSQL and is granted the moment the holder releases it,
-// so replicas starting together each wait only for the migration run
-// itself.
-type advisoryLock struct {
-	key int64
-}
-
-// SessionLock waits for the lock on conn, at most lockWait.
-func (l advisoryLock) SessionLock(ctx context.Context, conn *sql.Conn) error {
-	ctx, cancel := context.WithTimeout(ctx, lockWait)
-	defer cancel()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, l.key); err != nil {
-		return fmt.Errorf("wait for the migration lock: %w", err)
-	}
-	return nil
-}
-
-// SessionUnlock releases the lock held on conn.
-func (l advisoryLock) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
-	var released bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_advisory_unlock($1)`, l.key).Scan(&released); err != nil {
-		return fmt.Errorf("release the migration lock: %w", err)
-	}
-	if !released {
-		return errors.New("release the migration lock: the session did not hold it")
-	}
-	return nil
 }

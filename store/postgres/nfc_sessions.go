@@ -22,17 +22,19 @@ const insertNFCSession = `INSERT INTO nfc_sessions (id, partner_id, ref, method,
     created_at, updated_at, deadline)
 VALUES ($1, $2, $3, $4, $5, $6, 'created', $7, $7, $8)`
 
-// liveStates is the SQL list of the states that hold their init code.
-const liveStates = `('created', 'redeemed', 'uploaded', 'verified', 'delivered')`
+// notTerminal selects the live sessions, those that hold their init code,
+// in the words of the partial indexes' predicate, so that PostgreSQL can
+// prove the indexes apply.
+const notTerminal = `state NOT IN ('confirmed', 'errored', 'expired')`
 
 const (
 	selectNFCByID          = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE id = $1`
-	selectNFCLiveByCode    = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE init_code = $1 AND state IN ` + liveStates
+	selectNFCLiveByCode    = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE init_code = $1 AND ` + notTerminal
 	selectNFCByPartnerCode = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE partner_id = $1 AND init_code = $2
 ORDER BY created_at DESC, seq DESC LIMIT 1`
 	selectNFCByToken = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE upload_token_hash = $1`
 	selectNFCDue     = `SELECT ` + nfcColumns + ` FROM nfc_sessions
-WHERE state IN ` + liveStates + ` AND deadline IS NOT NULL AND deadline <= $1
+WHERE ` + notTerminal + ` AND deadline IS NOT NULL AND deadline <= $1
 ORDER BY deadline, seq LIMIT $2`
 	selectNFCInState = `SELECT ` + nfcColumns + ` FROM nfc_sessions WHERE state = $1 ORDER BY updated_at, seq LIMIT $2`
 	selectNFCSODSeen = `SELECT EXISTS (SELECT 1 FROM nfc_sessions WHERE sod_fingerprint = $1 AND id <> $2)`

@@ -27,8 +27,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 // statement's snapshot is re-checked by PostgreSQL against its new
 // next_attempt_at and left out. The second event of a resource stays out
 // while the first is pending, leased or not, so the events of a resource are
-// delivered in order even across replicas. The result is ordered by the
-// due time the events had before the claim, then by age.
+// delivered in order even across replicas. The UPDATE finds the claimed rows
+// through an array of their keys, which keeps it on the primary key however
+// large the table; the result is ordered by the due time the events had
+// before the claim, then by age.
 const claimEvents = `WITH due AS (
     SELECT e.seq, e.next_attempt_at FROM webhook_events e
     WHERE e.status = 'pending' AND e.next_attempt_at <= $1
@@ -39,13 +41,15 @@ const claimEvents = `WITH due AS (
     LIMIT $2
     FOR UPDATE OF e SKIP LOCKED
 ), claimed AS (
-    UPDATE webhook_events w SET next_attempt_at = $3
-    FROM due WHERE w.seq = due.seq
-    RETURNING w.seq, w.id, w.merchant_id, w.resource_id, w.event_name, w.url, w.secret, w.payload, w.status,
-        w.attempts, w.created_at, w.next_attempt_at, w.deliver_by, w.delivered_at, w.last_status_code,
-        w.last_error, due.next_attempt_at AS claimed_due
+    UPDATE webhook_events SET next_attempt_at = $3
+    WHERE seq = ANY (ARRAY(SELECT seq FROM due))
+    RETURNING seq, ` + eventColumns + `
 )
-SELECT ` + eventColumns + ` FROM claimed ORDER BY claimed_due, seq`
+SELECT ` + claimedEventColumns + ` FROM claimed c JOIN due d ON d.seq = c.seq ORDER BY d.next_attempt_at, c.seq`
+
+// claimedEventColumns are eventColumns as read from the claimed rows.
+const claimedEventColumns = `c.id, c.merchant_id, c.resource_id, c.event_name, c.url, c.secret, c.payload, c.status,
+    c.attempts, c.created_at, c.next_attempt_at, c.deliver_by, c.delivered_at, c.last_status_code, c.last_error`
 
 // EnqueueEvents writes the events in one transaction.
 func (s *Store) EnqueueEvents(ctx context.Context, events []store.OutboxEvent) error {

@@ -32,14 +32,14 @@ func TestOpenThroughRegistry(t *testing.T) {
 	schema := freshSchema(t, dsn)
 	assert.Contains(t, store.Types(), TypeName)
 	t.Setenv("KYCGATE_TEST_REGISTRY_DSN", dsn)
-	options := json.RawMessage(`{"dsn_env":"KYCGATE_TEST_REGISTRY_DSN","max_conns":2,"schema":"` + schema + `"}`)
+	options := json.RawMessage(`{"dsn_env":"KYCGATE_TEST_REGISTRY_DSN","max_conns":1,"schema":"` + schema + `"}`)
 	s, err := store.Open(context.Background(), TypeName, options)
 	require.NoError(t, err)
 	defer s.Close()
 	require.NoError(t, s.Ping(context.Background()))
 	require.NoError(t, s.UpsertSubscribers(context.Background(),
 		[]kycmatch.Subscriber{{PhoneNumber: "+34629255833", LineType: kycmatch.LineMobile}}))
-	assert.Equal(t, int32(2), s.(*Store).pool.Config().MaxConns, "max_conns sizes the pool")
+	assert.Equal(t, int32(1), s.(*Store).pool.Config().MaxConns, "max_conns sizes the pool; one connection is enough to migrate")
 }
 
 // appliedVersions returns how many times each migration version is
@@ -143,7 +143,7 @@ func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	schema := freshSchema(t, dsn)
 	s := openIn(t, dsn, schema)
 	ctx := context.Background()
-	provider, db, err := newProvider(ctx, s.pool, migrationFiles)
+	provider, db, err := newProvider(s.pool, migrationFiles)
 	require.NoError(t, err)
 	defer db.Close()
 	_, err = provider.DownTo(ctx, 0)

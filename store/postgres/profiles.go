@@ -125,14 +125,24 @@ func (s *Store) GetProfileRecord(ctx context.Context, verificationID string) (st
 	return r, nil
 }
 
+// The queries of the profile searches. Each repeats its partial index's
+// predicate (a non-empty profile_id or email) so that PostgreSQL can use the
+// index in the generic plan of a prepared statement, where $1 is unknown.
+const (
+	profileRecordsQuery = `SELECT ` + profileRecordColumns + ` FROM profile_records
+WHERE profile_id = $1 AND profile_id <> '' ORDER BY created_at, verification_id`
+	profileRecordsByEmailQuery = `SELECT ` + profileRecordColumns + ` FROM profile_records
+WHERE email = $1 AND email <> '' AND created_at >= $2 ORDER BY created_at, verification_id`
+	profileFacesQuery = `SELECT face_seq, verification_id, profile_id, face_template FROM profile_records
+WHERE face_seq > $1 AND profile_id <> '' ORDER BY face_seq LIMIT $2`
+)
+
 // ProfileRecords returns a profile's records, oldest first.
 func (s *Store) ProfileRecords(ctx context.Context, profileID string) ([]store.ProfileRecord, error) {
 	if profileID == "" {
 		return nil, nil
 	}
-	const q = `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE profile_id = $1
-ORDER BY created_at, verification_id`
-	return s.queryProfileRecords(ctx, "profile records", q, profileID)
+	return s.queryProfileRecords(ctx, "profile records", profileRecordsQuery, profileID)
 }
 
 // ProfileRecordsByEmail returns the records of an e-mail address created at
@@ -141,9 +151,7 @@ func (s *Store) ProfileRecordsByEmail(ctx context.Context, email string, since t
 	if email == "" {
 		return nil, nil
 	}
-	const q = `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE email = $1 AND created_at >= $2
-ORDER BY created_at, verification_id`
-	return s.queryProfileRecords(ctx, "profile records by email", q, email, storedTime(since))
+	return s.queryProfileRecords(ctx, "profile records by email", profileRecordsByEmailQuery, email, storedTime(since))
 }
 
 func (s *Store) queryProfileRecords(ctx context.Context, what, query string, args ...any) ([]store.ProfileRecord, error) {
@@ -173,9 +181,7 @@ func (s *Store) DeleteProfileRecord(ctx context.Context, verificationID string) 
 // ProfileFaces returns the face templates written after the sequence
 // number after.
 func (s *Store) ProfileFaces(ctx context.Context, after int64, limit int) ([]store.ProfileFace, error) {
-	const q = `SELECT face_seq, verification_id, profile_id, face_template FROM profile_records
-WHERE face_seq > $1 AND profile_id <> '' ORDER BY face_seq LIMIT $2`
-	rows, err := s.pool.Query(ctx, q, after, max(limit, 0))
+	rows, err := s.pool.Query(ctx, profileFacesQuery, after, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: profile faces: %w", err)
 	}

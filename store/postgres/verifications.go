@@ -21,8 +21,9 @@ const flowColumns = `merchant_id, id, document, created_at, updated_at`
 
 // claimVerificationJobs leases due jobs that no other transaction holds:
 // rows locked by a concurrent claim are skipped, not waited for, so
-// replicas claiming together never share a job. The result is ordered by
-// the due time the jobs had before the claim.
+// replicas claiming together never share a job. The UPDATE finds the rows
+// through an array of their keys, which keeps it on the primary key; the
+// result is ordered by the due time the jobs had before the claim.
 const claimVerificationJobs = `WITH due AS (
     SELECT id, job_due_at FROM verifications
     WHERE job_due_at IS NOT NULL AND job_due_at <= $1
@@ -30,13 +31,14 @@ const claimVerificationJobs = `WITH due AS (
     LIMIT $2
     FOR UPDATE SKIP LOCKED
 ), claimed AS (
-    UPDATE verifications v
-    SET job_due_at = $3, job_attempts = v.job_attempts + 1, version = v.version + 1, updated_at = $4
-    FROM due WHERE v.id = due.id
-    RETURNING v.id, v.merchant_id, v.identity_id, v.flow_id, v.status, v.biometric, v.document,
-        v.job_due_at, v.job_attempts, v.version, v.created_at, v.updated_at, due.job_due_at AS claimed_due
+    UPDATE verifications
+    SET job_due_at = $3, job_attempts = job_attempts + 1, version = version + 1, updated_at = $4
+    WHERE id = ANY (ARRAY(SELECT id FROM due))
+    RETURNING ` + verificationColumns + `
 )
-SELECT ` + verificationColumns + ` FROM claimed ORDER BY claimed_due, id`
+SELECT c.id, c.merchant_id, c.identity_id, c.flow_id, c.status, c.biometric, c.document,
+    c.job_due_at, c.job_attempts, c.version, c.created_at, c.updated_at
+FROM claimed c JOIN due d ON d.id = c.id ORDER BY d.job_due_at, c.id`
 
 // CreateFlow writes a new flow.
 func (s *Store) CreateFlow(ctx context.Context, f store.Flow) (store.Flow, error) {

@@ -121,27 +121,32 @@ func (s *Store) GetProfileRecord(ctx context.Context, verificationID string) (st
 	return r, nil
 }
 
-// ProfileRecords returns a profile's records, oldest first. The repeated
-// profile_id <> '' lets SQLite use the partial index.
+// The queries of the profile searches. The repeated profile_id <> ” and
+// email <> ” let SQLite use the partial indexes (TestProfileQueriesUseIndexes).
+const (
+	profileRecordsQuery = `SELECT ` + profileRecordColumns + ` FROM profile_records
+WHERE profile_id = ? AND profile_id <> '' ORDER BY created_at, verification_id`
+	profileRecordsByEmailQuery = `SELECT ` + profileRecordColumns + ` FROM profile_records
+WHERE email = ? AND email <> '' AND created_at >= ? ORDER BY created_at, verification_id`
+	profileFacesQuery = `SELECT face_seq, verification_id, profile_id, face_template FROM profile_records
+WHERE face_seq > ? AND profile_id <> '' ORDER BY face_seq LIMIT ?`
+)
+
+// ProfileRecords returns a profile's records, oldest first.
 func (s *Store) ProfileRecords(ctx context.Context, profileID string) ([]store.ProfileRecord, error) {
 	if profileID == "" {
 		return nil, nil
 	}
-	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE profile_id = ? AND profile_id <> ''
-ORDER BY created_at, verification_id`
-	return s.queryProfileRecords(ctx, "profile records", q, profileID)
+	return s.queryProfileRecords(ctx, "profile records", profileRecordsQuery, profileID)
 }
 
 // ProfileRecordsByEmail returns the records of an e-mail address created at
-// or after since, oldest first. The repeated email <> '' lets SQLite use
-// the partial index.
+// or after since, oldest first.
 func (s *Store) ProfileRecordsByEmail(ctx context.Context, email string, since time.Time) ([]store.ProfileRecord, error) {
 	if email == "" {
 		return nil, nil
 	}
-	q := `SELECT ` + profileRecordColumns + ` FROM profile_records WHERE email = ? AND email <> '' AND created_at >= ?
-ORDER BY created_at, verification_id`
-	return s.queryProfileRecords(ctx, "profile records by email", q, email, formatTime(since))
+	return s.queryProfileRecords(ctx, "profile records by email", profileRecordsByEmailQuery, email, formatTime(since))
 }
 
 func (s *Store) queryProfileRecords(ctx context.Context, what, query string, args ...any) ([]store.ProfileRecord, error) {
@@ -181,9 +186,7 @@ func (s *Store) DeleteProfileRecord(ctx context.Context, verificationID string) 
 // ProfileFaces returns the face templates written after the sequence
 // number after.
 func (s *Store) ProfileFaces(ctx context.Context, after int64, limit int) ([]store.ProfileFace, error) {
-	const q = `SELECT face_seq, verification_id, profile_id, face_template FROM profile_records
-WHERE face_seq > ? AND profile_id <> '' ORDER BY face_seq LIMIT ?`
-	rows, err := s.read.QueryContext(ctx, q, after, limit)
+	rows, err := s.read.QueryContext(ctx, profileFacesQuery, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: profile faces: %w", err)
 	}

@@ -178,6 +178,10 @@ func (g *Gateway) TokenRequests() int64 { return g.tokenRequests.Load() }
 // MatchRequests returns how many KYC Match requests the gateway received.
 func (g *Gateway) MatchRequests() int64 { return g.matchRequests.Load() }
 
+// Close stops the gateway: it no longer listens, as an operator that is
+// down.
+func (g *Gateway) Close() { g.server.Close() }
+
 // Client returns an HTTP client for the gateway.
 func (g *Gateway) Client() *http.Client { return g.server.Client() }
 

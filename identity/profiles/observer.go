@@ -1,0 +1,48 @@
+package profiles
+
+import (
+	"context"
+
+	"github.com/kycgate/kycgate/identity"
+)
+
+// VerificationObserver feeds a Recorder from the verifications module: it
+// implements identity.Observer, so profiles are wired in with one field of
+// identity.Deps, Observer: profiles.VerificationObserver{Recorder: rec}.
+type VerificationObserver struct {
+	// Recorder receives the facts.
+	Recorder Recorder
+}
+
+var _ identity.Observer = VerificationObserver{}
+
+// VerificationChanged records the facts of a report.
+func (o VerificationObserver) VerificationChanged(ctx context.Context, r identity.Report) error {
+	return o.Recorder.RecordVerification(ctx, FactsFromReport(r))
+}
+
+// VerificationDeleted forgets the verification.
+func (o VerificationObserver) VerificationDeleted(ctx context.Context, merchantID, verificationID string) error {
+	return o.Recorder.ForgetVerification(ctx, merchantID, verificationID)
+}
+
+// FactsFromReport maps a verifications report to facts: the status taken
+// with its date, the steps completed without an error and the sealed face
+// template. A report names the document photo's type and country but not
+// its number, so such a verification gets its profile from a linked NFC
+// session (RecordNFCResult) until the verifications module reports the
+// number too.
+func FactsFromReport(r identity.Report) VerificationFacts {
+	f := VerificationFacts{
+		MerchantID:     r.MerchantID,
+		VerificationID: r.VerificationID,
+		IdentityID:     r.IdentityID,
+		CreatedAt:      r.CreatedAt,
+		CompletedSteps: r.CompletedSteps,
+		FaceTemplate:   r.SealedTemplate,
+	}
+	if r.Status != "" && !r.ChangedAt.IsZero() {
+		f.StatusChanges = []StatusChange{{Status: r.Status, At: r.ChangedAt}}
+	}
+	return f
+}
