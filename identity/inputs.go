@@ -44,6 +44,9 @@ type inputDescriptor struct {
 		Country  string `json:"country,omitempty"`
 		Region   string `json:"region,omitempty"`
 		Page     string `json:"page,omitempty"`
+		// Number is the document number, when the merchant knows it; it
+		// links the verification to the person's profile.
+		Number string `json:"number,omitempty"`
 	} `json:"data"`
 }
 
@@ -142,7 +145,7 @@ func matchFiles(descriptors []inputDescriptor, files map[string][]byte) ([]Uploa
 		used[d.Data.Filename] = true
 		u := Upload{InputType: d.InputType, Filename: d.Data.Filename, Data: data}
 		if d.InputType == InputDocumentPhoto {
-			u.document = &documentInfo{Type: d.Data.Type, Country: d.Data.Country, Region: d.Data.Region, Page: d.Data.Page}
+			u.document = &documentInfo{Type: d.Data.Type, Country: d.Data.Country, Region: d.Data.Region, Page: d.Data.Page, Number: d.Data.Number}
 		}
 		uploads = append(uploads, u)
 	}

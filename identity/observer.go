@@ -31,10 +31,12 @@ type Report struct {
 	CreatedAt time.Time
 	// CompletedSteps are the steps that ended without an error.
 	CompletedSteps []string
-	// DocumentType and DocumentCountry are what the merchant said about
-	// the document photo, if any.
+	// DocumentType, DocumentCountry and DocumentNumber are what the
+	// merchant said about the document photo, if any. The number is
+	// personal data.
 	DocumentType    string
 	DocumentCountry string
+	DocumentNumber  string
 	// SealedTemplate is the person's face template sealed with the
 	// template key (biometric.SealTemplate), or nil.
 	SealedTemplate []byte
@@ -51,8 +53,8 @@ func report(v *verification, at time.Time) Report {
 			r.CompletedSteps = append(r.CompletedSteps, s.ID)
 		}
 	}
-	if in, ok := v.state.input(InputDocumentPhoto); ok && in.Document != nil {
-		r.DocumentType, r.DocumentCountry = in.Document.Type, in.Document.Country
+	if d := v.state.document(); d != nil {
+		r.DocumentType, r.DocumentCountry, r.DocumentNumber = d.Type, d.Country, d.Number
 	}
 	if c, ok := bestCapture(v); ok {
 		r.SealedTemplate = c.SealedTemplate

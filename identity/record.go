@@ -40,6 +40,10 @@ type state struct {
 	// PreviousVerificationID is the verification a re-verification
 	// compares with.
 	PreviousVerificationID string `json:"previousVerificationId,omitempty"`
+	// IdentityDocument is the document known for the identity from its
+	// previous verification, carried over on re-verification so that the
+	// person's profile follows them.
+	IdentityDocument *documentInfo `json:"identityDocument,omitempty"`
 	// Inputs are the expected inputs.
 	Inputs []inputState `json:"inputs"`
 	// Steps are the flow's steps and their results.
@@ -69,6 +73,16 @@ type inputState struct {
 	Document *documentInfo `json:"document,omitempty"`
 }
 
+// document returns the document of the verification: the one described
+// with its document photo, else the one carried over from the identity's
+// previous verification, else nil.
+func (st *state) document() *documentInfo {
+	if in, ok := st.input(InputDocumentPhoto); ok && in.Document != nil {
+		return in.Document
+	}
+	return st.IdentityDocument
+}
+
 // received reports whether the input arrived.
 func (in inputState) received() bool { return in.MediaKey != "" }
 
@@ -78,6 +92,9 @@ type documentInfo struct {
 	Country string `json:"country,omitempty"`
 	Region  string `json:"region,omitempty"`
 	Page    string `json:"page,omitempty"`
+	// Number is the document number: personal data, never rendered in the
+	// verification resource nor logged; it feeds the profile id.
+	Number string `json:"number,omitempty"`
 }
 
 // stepState is one step and its result.

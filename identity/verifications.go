@@ -96,6 +96,7 @@ func (s *Service) attachPrevious(ctx context.Context, v *verification, identityI
 	}
 	v.IdentityID = identityID
 	v.state.PreviousVerificationID = prev.ID
+	v.state.IdentityDocument = prev.state.document()
 	v.state.Metadata = mergeMetadata(prev.state.Metadata, v.state.Metadata)
 	return nil
 }

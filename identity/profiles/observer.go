@@ -27,11 +27,9 @@ func (o VerificationObserver) VerificationDeleted(ctx context.Context, merchantI
 }
 
 // FactsFromReport maps a verifications report to facts: the status taken
-// with its date, the steps completed without an error and the sealed face
-// template. A report names the document photo's type and country but not
-// its number, so such a verification gets its profile from a linked NFC
-// session (RecordNFCResult) until the verifications module reports the
-// number too.
+// with its date, the steps completed without an error, the sealed face
+// template and, when the merchant gave the document photo's number (with
+// its type and country), the document identity that names the profile.
 func FactsFromReport(r identity.Report) VerificationFacts {
 	f := VerificationFacts{
 		MerchantID:     r.MerchantID,
@@ -43,6 +41,9 @@ func FactsFromReport(r identity.Report) VerificationFacts {
 	}
 	if r.Status != "" && !r.ChangedAt.IsZero() {
 		f.StatusChanges = []StatusChange{{Status: r.Status, At: r.ChangedAt}}
+	}
+	if r.DocumentNumber != "" {
+		f.Document = &DocumentIdentity{Country: r.DocumentCountry, Type: r.DocumentType, Number: r.DocumentNumber}
 	}
 	return f
 }

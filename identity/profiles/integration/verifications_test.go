@@ -209,6 +209,28 @@ func (e *env) authenticChip(merchant, verificationID, number string) {
 	}))
 }
 
+// waitRecorded waits until the profile shows the verification with the
+// status of its resource: the verifications module reports the end of a
+// verification just after storing it, so a reader may see it first.
+func (e *env) waitRecorded(merchant, profileID string, resource map[string]any) map[string]any {
+	e.t.Helper()
+	var item map[string]any
+	require.Eventually(e.t, func() bool {
+		status, body := e.postJSON(profiles.PathVerification, merchant, map[string]string{"profileId": profileID})
+		if status != http.StatusOK {
+			return false
+		}
+		for _, v := range body["verifications"].([]any) {
+			if m := v.(map[string]any); m["id"] == resource["id"] && m["status"] == resource["status"] {
+				item = m
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 20*time.Millisecond, "the end of verification %v is recorded", resource["id"])
+	return item
+}
+
 func TestVerificationsGrowProfiles(t *testing.T) {
 	e := newEnv(t)
 	first := e.verifySelfie(merchantA, "obama@1.jpg")
@@ -222,14 +244,9 @@ func TestVerificationsGrowProfiles(t *testing.T) {
 	profileA := e.profileOf(merchantA, firstID)
 	assert.Equal(t, "UT|PASSPORT|OB0000001", profileA)
 
-	status, history := e.postJSON(profiles.PathVerification, merchantA, map[string]string{"profileId": profileA})
-	require.Equal(t, http.StatusOK, status, "%v", history)
-	items := history["verifications"].([]any)
-	require.Len(t, items, 1)
-	item := items[0].(map[string]any)
-	assert.Equal(t, firstID, item["id"])
-	assert.Equal(t, first["status"], item["status"], "the status the verifications module reported")
+	item := e.waitRecorded(merchantA, profileA, first)
 	assert.Equal(t, first["identity"], item["identityId"])
+	assert.Equal(t, true, item["firstVerification"])
 
 	status, merits := e.postJSON(profiles.PathMerit, merchantA, map[string]string{"profileId": profileA})
 	require.Equal(t, http.StatusOK, status)
@@ -242,6 +259,7 @@ func TestVerificationsGrowProfiles(t *testing.T) {
 	secondID := second["id"].(string)
 	e.authenticChip(merchantB, secondID, "OB0000002")
 	profileB := e.profileOf(merchantB, secondID)
+	e.waitRecorded(merchantB, profileB, second)
 	status, risk := e.postJSON(profiles.PathRisk, merchantB, map[string]string{"profileId": profileB})
 	require.Equal(t, http.StatusOK, status, "%v", risk)
 	tx := risk["transactions"].([]any)[0].(map[string]any)
