@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/internal/flatjson"
 )
 
 // DecodeRequest reads a KYC Match request body of version v.
@@ -25,6 +26,44 @@ import (
 // attributes are in req.Values, which is never nil. A body without any
 // attribute decodes without error: ValidateRequest refuses it.
 func DecodeRequest(v Version, body []byte) (phoneNumber string, req Request, err *camara.Error) {
+	if req, ok := decodeFlatRequest(v, body); ok {
+		return req.PhoneNumber, req, nil
+	}
+	return decodeRequestTokens(v, body)
+}
+
+// decodeFlatRequest is DecodeRequest's fast path for the common body: one
+// object of string properties, each known to v and sent once. It reports
+// false for anything else, which decodeRequestTokens then reads and, when
+// it must, refuses with the precise error.
+func decodeFlatRequest(v Version, body []byte) (Request, bool) {
+	req := Request{Values: make(map[string]string, len(Attributes))}
+	seenPhoneNumber := false
+	ok := flatjson.Object(body, func(name, value []byte) bool {
+		if string(name) == phoneNumberProperty {
+			if seenPhoneNumber {
+				return false
+			}
+			seenPhoneNumber, req.PhoneNumber = true, string(value)
+			return true
+		}
+		i, known := attributeIndex[string(name)]
+		if !known || !v.Has(Attributes[i]) {
+			return false
+		}
+		attr := Attributes[i].Name
+		if _, dup := req.Values[attr]; dup {
+			return false
+		}
+		req.Values[attr] = string(value)
+		return true
+	})
+	return req, ok
+}
+
+// decodeRequestTokens reads the body token by token and refuses it with
+// the error DecodeRequest documents.
+func decodeRequestTokens(v Version, body []byte) (phoneNumber string, req Request, err *camara.Error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, e := dec.Token(); e != nil || tok != json.Delim('{') {
 		return "", Request{}, errNotAnObject

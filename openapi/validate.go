@@ -29,12 +29,15 @@ type Operation struct {
 	content openapi3.Content
 	// mediaTypes lists the keys of content for error messages.
 	mediaTypes string
+	// fast accepts the common conforming request cheaply; nil when the
+	// operation is outside what it decides exactly.
+	fast *fastPath
 }
 
 // newOperation wraps a resolved route with the options shared by the
 // document and precomputes what the media type check needs.
 func newOperation(route *routers.Route, renames map[string]string, options *openapi3filter.Options) *Operation {
-	o := &Operation{route: route, renames: renames, options: options}
+	o := &Operation{route: route, renames: renames, options: options, fast: newFastPath(route, options)}
 	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil && len(rb.Value.Content) > 0 {
 		o.content = rb.Value.Content
 		keys := slices.Sorted(maps.Keys(o.content))
@@ -85,12 +88,33 @@ func (o *Operation) ValidateRequest(ctx context.Context, r *http.Request, pathPa
 	if r == nil {
 		return camara.ErrInternal.WithMessage("request validation received no request")
 	}
-	if e := o.checkMediaType(r.Header.Get("Content-Type"), body); e != nil {
+	contentType := r.Header.Get("Content-Type")
+	if e := o.checkMediaType(contentType, body); e != nil {
 		return e
 	}
+	params := o.documentPathParams(pathParams)
+	if o.acceptsFast(ctx, r, params, contentType, body) {
+		return nil
+	}
+	return o.validateFully(ctx, r, params, body)
+}
+
+// acceptsFast reports whether the fast path can accept the request on its
+// own (see fastPath).
+func (o *Operation) acceptsFast(ctx context.Context, r *http.Request, params map[string]string, contentType string, body []byte) bool {
+	if o.fast == nil || o.content.Get(contentType) != o.fast.mediaType {
+		return false
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: o.route, Options: o.options}
+	return o.fast.accepts(ctx, input, contentType, body)
+}
+
+// validateFully validates the request with openapi3filter and words its
+// error.
+func (o *Operation) validateFully(ctx context.Context, r *http.Request, params map[string]string, body []byte) *camara.Error {
 	input := &openapi3filter.RequestValidationInput{
 		Request:    withBody(r, body),
-		PathParams: o.documentPathParams(pathParams),
+		PathParams: params,
 		Route:      o.route,
 		Options:    o.options,
 	}

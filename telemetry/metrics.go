@@ -90,7 +90,33 @@ func NewMetrics() *Metrics {
 		m.fanoutWidth, m.tokenVerifications, m.jwksRefreshes, m.webhookDeliveries, m.outboxDepth,
 		m.biometricDuration, m.biometricInFlight, m.nfcVerdicts,
 	)
+	m.declareFixedLabels()
 	return m
+}
+
+// declareFixedLabels creates, at zero, the series whose label values form
+// a fixed set, so that rates and alerts see them before their first event.
+func (m *Metrics) declareFixedLabels() {
+	for _, result := range []string{"valid", "invalid", "unavailable"} {
+		m.tokenVerifications.WithLabelValues(result)
+	}
+	for _, result := range []string{"ok", "error"} {
+		m.jwksRefreshes.WithLabelValues(result)
+	}
+	for _, outcome := range []string{"delivered", "retry", "failed"} {
+		m.webhookDeliveries.WithLabelValues(outcome)
+	}
+}
+
+// DeclareNFCVerdicts creates the series of every verdict name at zero, so
+// that rates and alerts see them before the first NFC result.
+func (m *Metrics) DeclareNFCVerdicts(verdicts []string) {
+	if m == nil {
+		return
+	}
+	for _, v := range verdicts {
+		m.nfcVerdicts.WithLabelValues(v)
+	}
 }
 
 // Handler serves the metrics in the Prometheus exposition format.

@@ -29,6 +29,9 @@ type Config struct {
 	Lease time.Duration
 	// UserAgent is sent with every delivery.
 	UserAgent string
+	// Observer receives delivery outcomes and the outbox depth; nil
+	// records nothing.
+	Observer Observer
 }
 
 // DefaultConfig returns the production settings: https to public addresses

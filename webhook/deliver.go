@@ -18,9 +18,12 @@ import (
 // the connection can be reused.
 const maxDrainBytes = 4 << 10
 
-// post sends e once and returns the receiver's status (0 without an
-// answer) and an error unless the answer is a 2xx.
-func (w *Worker) post(ctx context.Context, e store.OutboxEvent) (int, error) {
+// post sends e once, in a client span whose W3C traceparent goes with the
+// request, and returns the receiver's status (0 without an answer) and an
+// error unless the answer is a 2xx.
+func (w *Worker) post(ctx context.Context, e store.OutboxEvent) (status int, err error) {
+	ctx, span := startDelivery(ctx, e)
+	defer func() { endDelivery(span, status, err) }()
 	if err := w.cfg.Guard.CheckURL(e.URL); err != nil {
 		return 0, err
 	}
@@ -30,6 +33,7 @@ func (w *Worker) post(ctx context.Context, e store.OutboxEvent) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	propagate(ctx, span, req)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", w.cfg.UserAgent)
 	req.Header.Set(HeaderSignature, Sign(e.Secret, e.Payload))

@@ -43,4 +43,14 @@
 // unspecified and reserved addresses. The operator may allow http and
 // private networks (the demo and the tests do); cloud metadata addresses
 // stay refused in every case. Proxies from the environment are not used.
+//
+// # Observability
+//
+// Each attempt is a client span "POST webhook" whose W3C traceparent is
+// sent with the request; it carries the event's id, name and attempt
+// number and the receiver's host, never the URL's path or query (a
+// merchant's choice that may hold tokens). With Config.Observer set, every
+// recorded attempt is counted as delivered, retry or failed, and the
+// outbox depth is reported each poll interval when the store implements
+// PendingCounter.
 package webhook

@@ -83,13 +83,15 @@ func (w *Worker) Redeliver(ctx context.Context, merchantID, eventID string) (sto
 
 // Run delivers due events until ctx ends, then waits for the deliveries in
 // flight (each bounded by the attempt timeout) so their outcome is
-// recorded.
+// recorded. With an Observer it reports the outbox depth every poll
+// interval when the store is a PendingCounter.
 func (w *Worker) Run(ctx context.Context) error {
 	slots := make(chan struct{}, w.cfg.Concurrency)
 	var inFlight sync.WaitGroup
 	defer inFlight.Wait()
 	ticker := time.NewTicker(w.cfg.PollInterval)
 	defer ticker.Stop()
+	w.observeDepth(ctx)
 	for {
 		w.dispatch(ctx, slots, &inFlight)
 		select {
@@ -97,6 +99,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		case <-w.wake:
 		case <-ticker.C:
+			w.observeDepth(ctx)
 		}
 	}
 }
@@ -142,6 +145,7 @@ func (w *Worker) deliver(ctx context.Context, e store.OutboxEvent) {
 		w.logger.Error("recording a webhook attempt failed", slog.String("event_id", e.ID), slog.String("error", rerr.Error()))
 		return
 	}
+	w.observeAttempt(outcome)
 	w.logAttempt(e, attempt, outcome)
 }
 

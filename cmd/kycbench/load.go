@@ -17,6 +17,9 @@ type hitFunc func(ctx context.Context) error
 type closedResult struct {
 	OK, Failed int64
 	Elapsed    time.Duration
+	// CPU is the process's CPU time during the run: load generator and
+	// servers together.
+	CPU        time.Duration
 	FirstError error
 }
 
@@ -26,6 +29,14 @@ func (r closedResult) Throughput() float64 {
 		return 0
 	}
 	return float64(r.OK) / r.Elapsed.Seconds()
+}
+
+// CPUPerRequest returns the process CPU time spent per request, or 0.
+func (r closedResult) CPUPerRequest() time.Duration {
+	if r.OK+r.Failed == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.OK+r.Failed)
 }
 
 // errorOnce keeps the first error reported by any goroutine.
@@ -43,7 +54,7 @@ func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration) 
 	var ok, failed atomic.Int64
 	var first errorOnce
 	deadline := time.Now().Add(d)
-	start := time.Now()
+	start, cpuStart := time.Now(), processCPU()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -58,7 +69,7 @@ func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration) 
 		})
 	}
 	wg.Wait()
-	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), FirstError: first.err}
+	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), CPU: processCPU() - cpuStart, FirstError: first.err}
 }
 
 // openResult is one open-loop run at a constant arrival rate.

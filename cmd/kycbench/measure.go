@@ -27,13 +27,17 @@ type row struct {
 	name string
 	// skipped says why the target was not measured; empty when it was.
 	skipped string
-	// latencyOnly rows are measured at another row's rate, not at their
-	// own saturation (the direct upstream of the proxy).
-	latencyOnly bool
-	target      *target
+	// rateFrom, when set, is the row whose rate this one is measured at,
+	// instead of half its own saturation (the proxy's direct upstream).
+	rateFrom *row
+	target   *target
 
 	throughputs []float64
 	maxRPS      float64
+	// cpuPerRequest is the median process CPU time per request at
+	// saturation, load generator included.
+	cpuPerRequests []time.Duration
+	cpuPerRequest  time.Duration
 	rate        float64
 	p50s, p99s  []time.Duration
 	p50, p99    time.Duration
@@ -50,25 +54,33 @@ func (r *row) measured() bool { return r.skipped == "" && r.target != nil }
 // noise from outside hits them all alike. It keeps the median.
 func measureThroughput(ctx context.Context, rows []*row, s settings, progress io.Writer) {
 	for _, r := range rows {
-		if r.measured() && !r.latencyOnly {
+		if r.measured() && r.rateFrom == nil {
 			closedLoop(ctx, r.target.hit, s.workers, s.warmup)
 		}
 	}
 	for run := range s.runs {
 		for _, r := range rows {
-			if !r.measured() || r.latencyOnly {
+			if !r.measured() || r.rateFrom != nil {
 				continue
 			}
 			res := closedLoop(ctx, r.target.hit, s.workers, s.duration)
 			r.throughputs = append(r.throughputs, res.Throughput())
+			r.cpuPerRequests = append(r.cpuPerRequests, res.CPUPerRequest())
 			r.count(res.OK+res.Failed, res.Failed, res.FirstError)
-			fmt.Fprintf(progress, "throughput run %d/%d  %-34s %8.0f req/s  (%d failed)\n", run+1, s.runs, r.name, res.Throughput(), res.Failed)
+			fmt.Fprintf(progress, "throughput run %d/%d  %-40s %8.0f req/s  %6.0f µs CPU/request  (%d failed)\n",
+				run+1, s.runs, r.name, res.Throughput(), float64(res.CPUPerRequest())/1e3, res.Failed)
 		}
 	}
 	for _, r := range rows {
 		if len(r.throughputs) > 0 {
 			r.maxRPS = median(r.throughputs)
 			r.rate = r.maxRPS / 2
+			r.cpuPerRequest = medianDuration(r.cpuPerRequests)
+		}
+	}
+	for _, r := range rows {
+		if r.rateFrom != nil {
+			r.rate = r.rateFrom.rate
 		}
 	}
 }
@@ -85,7 +97,7 @@ func measureLatency(ctx context.Context, rows []*row, s settings, progress io.Wr
 			r.p50s = append(r.p50s, res.Latency.P50)
 			r.p99s = append(r.p99s, res.Latency.P99)
 			r.count(res.Sent, res.Failed, res.FirstError)
-			fmt.Fprintf(progress, "latency run %d/%d     %-34s at %6.0f req/s (achieved %6.0f): p50 %s  p99 %s  (%d failed)\n",
+			fmt.Fprintf(progress, "latency run %d/%d     %-40s at %6.0f req/s (achieved %6.0f): p50 %s  p99 %s  (%d failed)\n",
 				run+1, s.runs, r.name, r.rate, res.Rate, ms(res.Latency.P50), ms(res.Latency.P99), res.Failed)
 		}
 	}

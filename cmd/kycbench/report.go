@@ -54,8 +54,8 @@ func (r report) proxyAdded() (time.Duration, bool) {
 // renderTable returns the results as a Markdown table.
 func renderTable(r report) string {
 	var b strings.Builder
-	b.WriteString("| Target | Throughput at saturation | × bare | Latency measured at | p50 | p99 | p50 × bare | p99 × bare | Failed |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| Target | Throughput at saturation | × bare | CPU per request | × bare by CPU | Latency measured at | p50 | p99 | p50 × bare | p99 × bare | Failed |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	bare := r.find(keyBare)
 	for _, x := range r.rows {
 		b.WriteString(renderRow(x, bare))
@@ -66,15 +66,18 @@ func renderTable(r report) string {
 // renderRow returns one table line.
 func renderRow(x, bare *row) string {
 	if !x.measured() {
-		return fmt.Sprintf("| %s | skipped: %s | — | — | — | — | — | — | — |\n", x.name, x.skipped)
+		return fmt.Sprintf("| %s | skipped: %s | — | — | — | — | — | — | — | — | — |\n", x.name, x.skipped)
 	}
-	throughput, ratio := "—", "—"
-	if !x.latencyOnly {
+	throughput, ratio, cpu, cpuRatio := "—", "—", "—", "—"
+	if x.rateFrom == nil {
 		throughput = reqPerSec(x.maxRPS)
 		ratio = ratioOf(x.maxRPS, bareValue(bare, func(b *row) float64 { return b.maxRPS }))
+		cpu = micros(x.cpuPerRequest)
+		// Less CPU per request means more requests: the ratio is inverted.
+		cpuRatio = ratioOf(bareValue(bare, func(b *row) float64 { return float64(b.cpuPerRequest) }), float64(x.cpuPerRequest))
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s of %s |\n",
-		x.name, throughput, ratio, reqPerSec(x.rate), ms(x.p50), ms(x.p99),
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s of %s |\n",
+		x.name, throughput, ratio, cpu, cpuRatio, reqPerSec(x.rate), ms(x.p50), ms(x.p99),
 		ratioOf(float64(x.p50), bareValue(bare, func(b *row) float64 { return float64(b.p50) })),
 		ratioOf(float64(x.p99), bareValue(bare, func(b *row) float64 { return float64(b.p99) })),
 		groupThousands(x.failed), groupThousands(x.sent))
@@ -98,9 +101,11 @@ func renderVerdicts(r report) string {
 		if x == nil || !x.measured() {
 			continue
 		}
-		if bare != nil && bare.measured() && bare.maxRPS > 0 {
+		if bare != nil && bare.measured() && bare.maxRPS > 0 && x.cpuPerRequest > 0 {
 			got := x.maxRPS / bare.maxRPS
-			fmt.Fprintf(&b, "- %s: throughput %.2f × the bare handler's (target ≥ %.1f): %s\n", x.name, got, targetThroughputRatio, verdict(got >= targetThroughputRatio))
+			byCPU := float64(bare.cpuPerRequest) / float64(x.cpuPerRequest)
+			fmt.Fprintf(&b, "- %s: throughput %.2f × the bare handler's, %.2f × by CPU per request (target ≥ %.1f): %s\n",
+				x.name, got, byCPU, targetThroughputRatio, verdict(got >= targetThroughputRatio))
 		}
 		fmt.Fprintf(&b, "- %s: p99 %s at half its maximum rate (target ≤ %s): %s\n", x.name, ms(x.p99), ms(targetP99), verdict(x.p99 > 0 && x.p99 <= targetP99))
 	}
@@ -131,7 +136,7 @@ func renderSection(r report) string {
 		fmt.Fprintf(&b, "; 1-minute load average %s before the run", m.LoadAverage)
 	}
 	b.WriteString(". The load generator and every server run in one process on 127.0.0.1 and share these CPUs. ")
-	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; latency: open loop at half that throughput, timed from each request's scheduled send time. ", r.settings.workers)
+	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; CPU per request: the process's CPU time (load generator included) over the requests of those runs; latency: open loop at half the throughput, timed from each request's scheduled send time. ", r.settings.workers)
 	fmt.Fprintf(&b, "Each number is the median of %d runs of %s.\n\n", r.settings.runs, r.settings.duration)
 	b.WriteString(renderTable(r))
 	b.WriteString("\n")
@@ -156,6 +161,11 @@ func replaceSection(doc, section string) (string, error) {
 	head := doc[:begin+len(beginMarker)]
 	tail := doc[end:]
 	return head + "\n" + strings.TrimRight(section, "\n") + "\n" + tail, nil
+}
+
+// micros formats a duration in whole microseconds.
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%d µs", d.Round(time.Microsecond).Microseconds())
 }
 
 // ms formats a duration in milliseconds with two decimals.

@@ -189,8 +189,8 @@ func (b *bench) startProxy(ctx context.Context, o setupOptions, upstream *instan
 	if err != nil {
 		return err
 	}
-	b.add(o, keyProxy, "kycgate → camara adapter → kycgate", proxied, "")
-	up := &row{key: keyUpstream, name: "its upstream called directly, same rate", target: direct, latencyOnly: true}
+	proxy := b.add(o, keyProxy, "kycgate → camara adapter → kycgate", proxied, "")
+	up := &row{key: keyUpstream, name: "its upstream called directly, same rate", target: direct, rateFrom: proxy}
 	b.rows = append(b.rows, up)
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/kycgate/kycgate/identity"
 	"github.com/kycgate/kycgate/media"
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/telemetry"
 	"github.com/kycgate/kycgate/webhook"
 )
 
@@ -50,6 +51,11 @@ type verificationsSetup struct {
 	// webhooks is the outbox worker, shared by every module that writes
 	// webhook events.
 	webhooks *webhook.Worker
+	// faces is the biometric engine, shared by every module that reads
+	// faces.
+	faces *faceEngine
+	// metrics receives the modules' measurements.
+	metrics *telemetry.Metrics
 	// stop ends the background work and releases the engine; it waits for
 	// work in flight.
 	stop func()
@@ -59,26 +65,31 @@ type verificationsSetup struct {
 // enabled (always in the demo), the biometric engine, the media store and
 // the verification processor. In the demo it also creates the demo flows and
 // mounts a webhook receiver on the gateway. An observer (e.g.
-// profilesFeed{recorder}) learns about every verification.
-func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store, addr net.Addr, demo bool, logger *slog.Logger, observer ...identity.Observer) (*verificationsSetup, error) {
+// profiles.VerificationObserver{Recorder: rec}) learns about every verification.
+// Webhook deliveries, the outbox depth and the engine calls go to metrics.
+func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store, addr net.Addr, demo bool, metrics *telemetry.Metrics, logger *slog.Logger, observer ...identity.Observer) (*verificationsSetup, error) {
 	if demo {
 		if err := prepareDemoVerifications(cfg); err != nil {
 			return nil, err
 		}
 	}
-	worker, err := webhook.NewWorker(st, webhookConfig(cfg.Webhooks), logger)
+	wcfg := webhookConfig(cfg.Webhooks)
+	if metrics != nil {
+		wcfg.Observer = metrics
+	}
+	worker, err := webhook.NewWorker(st, wcfg, logger)
 	if err != nil {
 		return nil, err
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	setup := &verificationsSetup{webhooks: worker}
+	setup := &verificationsSetup{webhooks: worker, faces: newFaceEngine(cfg.Biometric, metrics, logger), metrics: metrics}
 	var engine biometric.Engine
 	setup.stop = func() {
 		cancel()
 		wg.Wait()
 		if engine != nil {
-			_ = engine.Close()
+			setup.faces.release()
 		}
 	}
 	context.AfterFunc(ctx, cancel)
@@ -90,7 +101,7 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 	if len(observer) > 0 {
 		obs = observer[0]
 	}
-	svc, eng, err := newVerificationService(*cfg, st, worker, addr, logger, obs)
+	svc, eng, err := newVerificationService(*cfg, st, worker, setup.faces, addr, logger, obs)
 	if err != nil {
 		setup.stop()
 		return nil, err
@@ -109,8 +120,9 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 	return setup, nil
 }
 
-// newVerificationService builds the service from the configuration.
-func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, addr net.Addr, logger *slog.Logger, observer identity.Observer) (*identity.Service, biometric.Engine, error) {
+// newVerificationService builds the service from the configuration, on the
+// shared face engine, which it acquires (and releases if it fails).
+func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, faces *faceEngine, addr net.Addr, logger *slog.Logger, observer identity.Observer) (*identity.Service, biometric.Engine, error) {
 	templateKey, err := config.ParseKey32(cfg.Verifications.TemplateKey)
 	if err != nil {
 		return nil, nil, fmt.Errorf("verifications.template_key: %w", err)
@@ -127,7 +139,7 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 	if err != nil {
 		return nil, nil, err
 	}
-	engine, err := biometric.Open(cfg.Biometric, logger)
+	engine, err := faces.acquire()
 	if err != nil {
 		return nil, nil, fmt.Errorf("biometric: %w", err)
 	}
@@ -155,7 +167,7 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 		Observer:    observer,
 	})
 	if err != nil {
-		_ = engine.Close()
+		faces.release()
 		return nil, nil, err
 	}
 	logger.Info("verifications enabled", slog.String("public_url", publicURL), slog.String("engine", engine.Name()),

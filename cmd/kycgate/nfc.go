@@ -15,16 +15,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/nfc/chipfile"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/nfc/readerclient"
+	"github.com/kycgate/kycgate/nfc/result"
 	"github.com/kycgate/kycgate/nfc/seal"
 	"github.com/kycgate/kycgate/nfc/setup"
 	"github.com/kycgate/kycgate/store"
-	"github.com/kycgate/kycgate/webhook"
 )
 
 // Files of the NFC demo in the demo data folder.
@@ -198,9 +197,10 @@ func readSelfies(paths []string, n int) ([][]byte, error) {
 
 // setUpNFC builds the NFC module when nfc.enabled is set (always in the
 // demo, with a demo partner whose webhooks go to the demo receiver) and
-// starts its sweeper. worker is the shared webhook worker. The returned
+// starts its sweeper. It uses the webhook worker, the face engine and the
+// metrics of shared; verdicts are counted in the metrics. The returned
 // stop ends the sweeper and releases the face engine.
-func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, worker *webhook.Worker, addr net.Addr, demo bool, logger *slog.Logger) ([]gateway.Module, func(), error) {
+func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, shared *verificationsSetup, addr net.Addr, demo bool, logger *slog.Logger) ([]gateway.Module, func(), error) {
 	if demo {
 		if err := prepareDemoNFC(&cfg, addr, logger); err != nil {
 			return nil, nil, err
@@ -209,15 +209,20 @@ func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, worker *we
 	if !cfg.NFC.Enabled {
 		return nil, func() {}, nil
 	}
-	engine, err := biometric.Open(cfg.Biometric, logger)
+	engine, err := shared.faces.acquire()
 	if err != nil {
 		return nil, nil, fmt.Errorf("nfc: biometric: %w", err)
 	}
-	n, err := setup.New(cfg.NFC, setup.Deps{Store: st, Outbox: worker, Engine: engine, Logger: logger})
+	deps := setup.Deps{Store: st, Outbox: shared.webhooks, Engine: engine, Logger: logger}
+	if shared.metrics != nil {
+		deps.Observer = shared.metrics
+	}
+	n, err := setup.New(cfg.NFC, deps)
 	if err != nil {
-		_ = engine.Close()
+		shared.faces.release()
 		return nil, nil, err
 	}
+	shared.metrics.DeclareNFCVerdicts(verdictNames())
 	if n.EphemeralKey {
 		logger.Warn("nfc.upload_key not set: a random upload key is used until the next restart")
 	}
@@ -230,7 +235,7 @@ func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, worker *we
 	stop := func() {
 		cancel()
 		wg.Wait()
-		_ = engine.Close()
+		shared.faces.release()
 	}
 	return []gateway.Module{n.Module}, stop, nil
 }
@@ -265,4 +270,15 @@ func prepareDemoNFC(cfg *config.Config, addr net.Addr, logger *slog.Logger) erro
 		slog.String("api_key_file", filepath.Join(demoDataDir, demoNFCAPIKeyFile)),
 		slog.String("specimen_dir", dir))
 	return nil
+}
+
+// verdictNames lists every NFC result name: the chip verdicts and the
+// session outcomes.
+func verdictNames() []string {
+	outcomes := result.Outcomes()
+	names := make([]string, 0, len(outcomes))
+	for _, o := range outcomes {
+		names = append(names, o.Name)
+	}
+	return names
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/gateway/auth"
+	"github.com/kycgate/kycgate/identity/profiles"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/telemetry"
@@ -58,18 +59,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
-	verifications, err := setUpVerifications(ctx, &cfg, st, ln.Addr(), *demo, logger)
+	profileModules, recorder, err := setUpProfiles(&cfg, st, *demo, logger)
+	if err != nil {
+		return err
+	}
+	metrics := telemetry.NewMetrics()
+	verifications, err := setUpVerifications(ctx, &cfg, st, ln.Addr(), *demo, metrics, logger, profiles.VerificationObserver{Recorder: recorder})
 	if err != nil {
 		return err
 	}
 	defer verifications.stop()
-	nfcModules, stopNFC, err := setUpNFC(ctx, cfg, st, verifications.webhooks, ln.Addr(), *demo, logger)
+	nfcModules, stopNFC, err := setUpNFC(ctx, cfg, st, verifications, ln.Addr(), *demo, logger)
 	if err != nil {
 		return err
 	}
 	defer stopNFC()
 
-	metrics := telemetry.NewMetrics()
 	router, err := buildRouter(cfg, st, metrics, logger)
 	if err != nil {
 		return err
@@ -90,7 +95,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv, err := gateway.New(gateway.Deps{
 		Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger,
-		Mounts: append(mounts, verifications.mounts...), Modules: append(verifications.modules, nfcModules...),
+		Mounts: append(mounts, verifications.mounts...), Modules: append(append(verifications.modules, nfcModules...), profileModules...),
 		Metrics: metrics,
 	})
 	if err != nil {

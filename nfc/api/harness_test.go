@@ -26,6 +26,7 @@ import (
 	"github.com/kycgate/kycgate/nfc/chipfile"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/nfc/readerclient"
+	"github.com/kycgate/kycgate/nfc/service"
 	"github.com/kycgate/kycgate/nfc/session"
 	"github.com/kycgate/kycgate/nfc/setup"
 	"github.com/kycgate/kycgate/operators"
@@ -116,6 +117,7 @@ type env struct {
 type envOptions struct {
 	maxFailures int
 	engine      biometric.Engine
+	observer    service.Observer
 }
 
 func newEnv(t *testing.T, opts envOptions) *env {
@@ -139,7 +141,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 	e := &env{t: t, store: st, partner: newPartnerEndpoint(t), clock: &clock{}}
 	cfg := nfcConfig(t, e.partner.srv.URL, opts)
 	e.apiKey = testAPIKey
-	e.nfc, err = setup.New(cfg, setup.Deps{Store: st, Outbox: worker, Engine: opts.engine, Now: e.clock.now})
+	e.nfc, err = setup.New(cfg, setup.Deps{Store: st, Outbox: worker, Engine: opts.engine, Now: e.clock.now, Observer: opts.observer})
 	require.NoError(t, err)
 	e.gateway = startGateway(t, ctx, st, e.nfc.Module)
 	e.reader = &readerclient.Client{BaseURL: e.gateway.URL, HTTP: e.gateway.Client()}

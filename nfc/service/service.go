@@ -40,6 +40,16 @@ type Outbox interface {
 	Notify()
 }
 
+// Observer learns the result of every session that ends with a result
+// webhook; *telemetry.Metrics implements it.
+type Observer interface {
+	// CountNFCVerdict records one result by its verdict name: a chip
+	// verdict (e.g. AUTHENTIC, DG_HASH_MISMATCH) or a session outcome
+	// (SESSION_EXPIRED, VERIFICATION_FAILED). Names come from a fixed
+	// table, never from the document.
+	CountNFCVerdict(verdict string)
+}
+
 // Config are the session timings and limits.
 type Config struct {
 	// CodeTTL is how long an init code can be redeemed.
@@ -66,6 +76,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Observer counts the results; nil counts nothing.
+	Observer Observer
 }
 
 // Service runs the sessions. It is safe for concurrent use.
@@ -78,6 +90,7 @@ type Service struct {
 	outbox    Outbox
 	logger    *slog.Logger
 	now       func() time.Time
+	observer  Observer
 	byAddress *attempts.Limiter
 	byCode    *attempts.Limiter
 }
@@ -99,7 +112,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	}
 	return &Service{
 		cfg: cfg, store: d.Store, partners: d.Partners, key: d.Key, pipeline: d.Pipeline, outbox: d.Outbox,
-		logger: d.Logger.With(slog.String("component", "nfc")), now: d.Now,
+		logger: d.Logger.With(slog.String("component", "nfc")), now: d.Now, observer: d.Observer,
 		byAddress: attempts.New(cfg.MaxFailuresPerAddress, cfg.FailureWindow),
 		byCode:    attempts.New(cfg.MaxFailuresPerCode, cfg.FailureWindow),
 	}, nil

@@ -78,8 +78,9 @@ func (s *Service) verify(ctx context.Context, sess session.Session, up *upload.U
 }
 
 // finish moves sess to state to, writing the result webhook event in the
-// same transaction, and wakes the webhook worker. The verified state waits
-// for the partner's confirmation until the confirmation timeout.
+// same transaction, wakes the webhook worker and counts the verdict. The
+// verified state waits for the partner's confirmation until the
+// confirmation timeout.
 func (s *Service) finish(ctx context.Context, sess session.Session, to session.State, payload result.Payload, reason string) error {
 	now := s.now()
 	u := session.Update{ResultCode: &payload.Code, Verdict: payload.Verdict, Reason: reason}
@@ -96,6 +97,9 @@ func (s *Service) finish(ctx context.Context, sess session.Session, to session.S
 	}
 	if len(events) > 0 {
 		s.outbox.Notify()
+	}
+	if s.observer != nil {
+		s.observer.CountNFCVerdict(payload.Verdict)
 	}
 	return nil
 }

@@ -37,6 +37,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Observer counts the session results; nil counts nothing.
+	Observer service.Observer
 }
 
 // NFC is the built module with the service behind it.
@@ -79,7 +81,8 @@ func New(cfg config.NFC, d Deps) (*NFC, error) {
 		AllowInsecureURLs:     cfg.AllowInsecureURLs,
 		MaxFailuresPerAddress: cfg.Redeem.MaxFailuresPerAddress, MaxFailuresPerCode: cfg.Redeem.MaxFailuresPerCode,
 		FailureWindow: cfg.Redeem.Window.D(),
-	}, service.Deps{Store: d.Store, Partners: partners, Key: key, Pipeline: p, Outbox: d.Outbox, Logger: d.Logger, Now: d.Now})
+	}, service.Deps{Store: d.Store, Partners: partners, Key: key, Pipeline: p, Outbox: d.Outbox, Logger: d.Logger, Now: d.Now,
+		Observer: d.Observer})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/store/storetest"
 )
+
+func TestCountPendingEvents(t *testing.T) {
+	dsn := testDSN(t)
+	storetest.RunPendingCounterTests(t, func(t *testing.T) store.Store {
+		return openIn(t, dsn, freshSchema(t, dsn))
+	})
+}
 
 // outboxEpoch is the fixed clock of the replica outbox tests.
 var outboxEpoch = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)

@@ -36,6 +36,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"profile records", profileRecordsQuery, "('FR|PASSPORT|X')", []string{"profile_records_profile"}},
 		{"records by email", profileRecordsByEmailQuery, "('a@example.com', now())", []string{"profile_records_email"}},
 		{"profile faces", profileFacesQuery, "(0, 10)", []string{"profile_records_face"}},
+		{"outbox depth", countPending, "", []string{"webhook_events_due"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
