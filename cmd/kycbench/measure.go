@@ -38,12 +38,12 @@ type row struct {
 	// saturation, load generator included.
 	cpuPerRequests []time.Duration
 	cpuPerRequest  time.Duration
-	rate        float64
-	p50s, p99s  []time.Duration
-	p50, p99    time.Duration
-	sent        int64
-	failed      int64
-	firstError  error
+	rate           float64
+	p50s, p99s     []time.Duration
+	p50, p99       time.Duration
+	sent           int64
+	failed         int64
+	firstError     error
 }
 
 // measured reports whether the row holds numbers.
