@@ -186,6 +186,7 @@ func TestKYCMatchOperatorAnswers(t *testing.T) {
 		{"IoT line", `{"phoneNumber":"` + iotLine + `","givenName":"Sensor"}`, 422, "SERVICE_NOT_APPLICABLE"},
 		{"idDocument required and absent", `{"phoneNumber":"` + oliverUK + `","givenName":"Oliver"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_REQUIRED"},
 		{"idDocument required and different", `{"phoneNumber":"` + oliverUK + `","idDocument":"ZZ999999","givenName":"Oliver"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH"},
+		{"idDocument required, the only attribute and different", `{"phoneNumber":"` + oliverUK + `","idDocument":"ZZ999999"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,10 +22,10 @@ import (
 // whose idDocument differs from the record's, compared in canonical form
 // (see canonicalExact), fails with camara.ErrIDDocumentMismatch. A record
 // that holds no idDocument cannot pass a required check and also fails with
-// camara.ErrIDDocumentMismatch. As the API allows, a request that sends
-// idDocument and no other attribute is not refused: its idDocument is
-// matched like any other attribute, and the answer may be false or
-// not_available. Without the policy idDocument is an ordinary attribute.
+// camara.ErrIDDocumentMismatch. This holds whatever else is sent, also when
+// idDocument is the only attribute, as the API description states: the
+// validation is done before the match check of any other property. Without
+// the policy idDocument is an ordinary attribute.
 //
 // Each attribute is answered:
 //   - not_available when the record holds no usable value (for name and
@@ -41,7 +41,7 @@ import (
 // The only errors are the two idDocument errors, both *camara.Error.
 func Match(v Version, req Request, rec Subscriber, p Policy) (Response, error) {
 	if p.RequireIDDocument {
-		if err := checkRequiredIDDocument(v, req, rec); err != nil {
+		if err := checkRequiredIDDocument(req, rec); err != nil {
 			return nil, err
 		}
 	}
@@ -57,13 +57,10 @@ func Match(v Version, req Request, rec Subscriber, p Policy) (Response, error) {
 }
 
 // checkRequiredIDDocument applies the operator's idDocument requirement.
-func checkRequiredIDDocument(v Version, req Request, rec Subscriber) *camara.Error {
+func checkRequiredIDDocument(req Request, rec Subscriber) *camara.Error {
 	sent, ok := req.Values["idDocument"]
 	if !ok || strings.TrimSpace(sent) == "" {
 		return camara.ErrIDDocumentRequired
-	}
-	if sentAttributeCount(v, req) == 1 {
-		return nil
 	}
 	want := canonicalExact(rec.Attributes["idDocument"])
 	if want == "" || canonicalExact(sent) != want {
