@@ -158,19 +158,30 @@ func clampScore(score, maxScore int) int {
 	return min(max(score, 0), maxScore)
 }
 
-// matchEmail answers for an email address. Addresses match when they are
-// equal ignoring case, in the domain and in the local part alike. The score
-// of different addresses compares their normalised forms, in which the
-// '@' and the dots no longer count.
+// matchEmail answers for an email address by the rule every fuzzy attribute
+// follows: true when the normalised forms are equal, otherwise false with a
+// score of those forms. The normalised form of an address keeps the '@'
+// between its local part and its domain, each normalised on its own (see
+// emailForm), so that only case, dots and other separators within either
+// part are ignored. Since equal forms answer true, a false answer never
+// carries the score of identical values.
 func matchEmail(v Version, sent, stored string) Outcome {
-	if strings.EqualFold(strings.TrimSpace(sent), strings.TrimSpace(stored)) {
-		return Outcome{Result: True}
+	return scoreAgainst(v, emailForm(sent), nonEmpty(emailForm(stored)))
+}
+
+// emailForm is the normalised form of an email address: the local part and
+// the domain normalised as fuzzy text and joined by '@', or the whole value
+// normalised when it holds no '@'. A form of nothing but '@' is empty.
+func emailForm(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return fuzzy.Normalize(s)
 	}
-	s, c := fuzzy.Normalize(sent), fuzzy.Normalize(stored)
-	if s == "" || c == "" {
-		return Outcome{Result: False}
+	local, domain := fuzzy.Normalize(s[:at]), fuzzy.Normalize(s[at+1:])
+	if local == "" && domain == "" {
+		return ""
 	}
-	return falseWithScore(v, fuzzy.JaroWinkler(s, c))
+	return local + "@" + domain
 }
 
 // compareCanonical answers an exact comparison of canonical forms. A stored

@@ -128,14 +128,46 @@ func TestMatchKana(t *testing.T) {
 }
 
 func TestMatchEmail(t *testing.T) {
-	runMatchCases(t, V04, []matchCase{
-		{"equal", "email", "abc@example.com", map[string]string{"email": "abc@example.com"}, matched},
-		{"case-insensitive local part and domain", "email", "ABC@Example.COM", map[string]string{"email": "abc@example.com"}, matched},
-		{"different local part is scored", "email", "abd@example.com", map[string]string{"email": "abc@example.com"}, scored(96)},
-		// Dots are significant in the address but not in the score.
-		{"dot in local part", "email", "a.bc@example.com", map[string]string{"email": "abc@example.com"}, scored(99)},
-		{"not stored", "email", "abc@example.com", map[string]string{}, notAvailable},
-	})
+	stored := map[string]string{"email": "abc@example.com"}
+	for _, v := range Versions {
+		t.Run(v.String(), func(t *testing.T) {
+			runMatchCases(t, v, []matchCase{
+				{"equal", "email", "abc@example.com", stored, matched},
+				{"case-insensitive local part and domain", "email", "ABC@Example.COM", stored, matched},
+				// Equal normalised forms answer true, never false with the
+				// score of identical values.
+				{"dot in local part", "email", "a.bc@example.com", stored, matched},
+				{"separators in the domain", "email", "abc@example-com", stored, matched},
+				{"different local part is scored", "email", "abd@example.com", stored, scored(96)},
+				{"the '@' still separates the parts", "email", "ab@cexample.com", stored, scored(98)},
+				{"nothing left once normalised", "email", ".@.", stored, unmatched},
+				{"not stored", "email", "abc@example.com", map[string]string{}, notAvailable},
+			})
+		})
+	}
+}
+
+// TestMatchEmailNeverFalseAtMaximum checks the rule across address pairs
+// that differ only in case and separators, and pairs that differ in a
+// letter: the first answer true, the second false with a score below the
+// version's maximum.
+func TestMatchEmailNeverFalseAtMaximum(t *testing.T) {
+	stored := "federica.sanchez@example.com"
+	for _, v := range Versions {
+		for _, sent := range []string{"federicasanchez@example.com", "Federica.Sanchez@EXAMPLE.com", "federica_sanchez@example.com", "f.e.d.e.r.i.c.a.sanchez@example.com"} {
+			resp, err := Match(v, request(map[string]string{"email": sent}), record(map[string]string{"email": stored}), Policy{})
+			require.NoError(t, err)
+			assert.Equal(t, matched, resp["email"], "%s %s", v, sent)
+		}
+		for _, sent := range []string{"federica.sanches@example.com", "federica.sanchez@example.org", "federica.sanchez@exemple.com"} {
+			resp, err := Match(v, request(map[string]string{"email": sent}), record(map[string]string{"email": stored}), Policy{})
+			require.NoError(t, err)
+			got := resp["email"]
+			assert.Equal(t, False, got.Result, "%s %s", v, sent)
+			assert.True(t, got.HasScore)
+			assert.Less(t, got.Score, v.MaxScore, "%s %s: a false answer below the maximum", v, sent)
+		}
+	}
 }
 
 func TestMatchComposedName(t *testing.T) {
