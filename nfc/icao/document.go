@@ -117,20 +117,25 @@ func (v *verification) readOptionalGroups() *failure {
 }
 
 // checkActiveAuthentication verifies the AA response with the DG15 key.
+// A chip whose EF.SOD lists DG15 supports Active Authentication, so DG15
+// must be uploaded and the response to the session's challenge must
+// verify; leaving DG15 or the response out would otherwise let a copy of
+// the chip's data pass for the chip itself.
 func (v *verification) checkActiveAuthentication() *failure {
-	data, ok := v.input.DataGroups[15]
-	if !ok {
+	data, uploaded := v.input.DataGroups[15]
+	_, listed := v.sod.DataGroupHashes[15]
+	if !listed && !uploaded {
 		return nil
 	}
 	v.result.ActiveAuthenticationSupported = true
+	if !uploaded {
+		return fail(AAFailed, "DG15 is listed in EF.SOD but was not uploaded")
+	}
 	pub, err := lds.ParseDG15(data)
 	if err != nil {
 		return fail(AAFailed, "DG15 key unusable: "+err.Error())
 	}
 	if len(v.input.AASignature) == 0 {
-		if v.opts.AllowMissingAA {
-			return nil
-		}
 		return fail(AAFailed, "no Active Authentication response")
 	}
 	if len(v.input.Challenge) != 8 {

@@ -49,9 +49,6 @@ type Options struct {
 	Consent *Consent
 	// Revocation is the policy without a current CRL.
 	Revocation RevocationPolicy
-	// AllowMissingAA accepts a chip with DG15 whose AA response is absent.
-	// A response that is present is always verified.
-	AllowMissingAA bool
 }
 
 // Document is the verified content of DG1.
@@ -84,7 +81,8 @@ type Result struct {
 	PassiveAuthentication bool
 	// RevocationChecked reports that a current CRL was consulted.
 	RevocationChecked bool
-	// ActiveAuthenticationSupported reports that DG15 is present.
+	// ActiveAuthenticationSupported reports that EF.SOD lists DG15 or DG15
+	// was uploaded.
 	ActiveAuthenticationSupported bool
 	// ActiveAuthentication reports that the AA response verified.
 	ActiveAuthentication bool

@@ -32,10 +32,13 @@ func (v *verification) parseSOD() *failure {
 }
 
 // checkDataGroupHashes hashes every supplied data group over the bytes as
-// received and compares with EF.SOD. DG1 is mandatory.
+// received and compares with EF.SOD. DG1 (the MRZ) and DG2 (the portrait)
+// are mandatory in every upload.
 func (v *verification) checkDataGroupHashes() *failure {
-	if _, ok := v.input.DataGroups[1]; !ok {
-		return fail(DataGroupMissing, "DG1")
+	for _, num := range []int{1, 2} {
+		if len(v.input.DataGroups[num]) == 0 {
+			return fail(DataGroupMissing, fmt.Sprintf("DG%d", num))
+		}
 	}
 	numbers := make([]int, 0, len(v.input.DataGroups))
 	for num := range v.input.DataGroups {

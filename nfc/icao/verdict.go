@@ -10,7 +10,7 @@ const (
 	Authentic Verdict = "AUTHENTIC"
 	// SODMalformed means EF.SOD could not be decoded or lacks its signer certificate.
 	SODMalformed Verdict = "SOD_MALFORMED"
-	// DataGroupMissing means DG1 was not supplied or a supplied group is not hashed in EF.SOD.
+	// DataGroupMissing means DG1 or DG2 was not supplied or a supplied group is not hashed in EF.SOD.
 	DataGroupMissing Verdict = "DATA_GROUP_MISSING"
 	// DataGroupMalformed means a hash-verified data group could not be decoded.
 	DataGroupMalformed Verdict = "DATA_GROUP_MALFORMED"
@@ -36,7 +36,8 @@ const (
 	ConsentMismatch Verdict = "CONSENT_MISMATCH"
 	// DocumentExpired means DG1's date of expiry has passed.
 	DocumentExpired Verdict = "DOCUMENT_EXPIRED"
-	// AAFailed means Active Authentication was required and did not verify.
+	// AAFailed means EF.SOD lists DG15 and DG15 was not uploaded, or the
+	// Active Authentication response is missing or did not verify.
 	AAFailed Verdict = "AA_FAILED"
 )
 

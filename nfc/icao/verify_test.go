@@ -94,6 +94,19 @@ var verdictCases = []verdictCase{
 	{"aa response missing", func(t *testing.T, f *fixture) {
 		f.input.AASignature = nil
 	}, AAFailed, ""},
+	{"dg15 listed in sod but withheld", func(t *testing.T, f *fixture) {
+		delete(f.input.DataGroups, 15)
+	}, AAFailed, "DG15 is listed in EF.SOD but was not uploaded"},
+	{"dg15 and aa response withheld", func(t *testing.T, f *fixture) {
+		delete(f.input.DataGroups, 15)
+		f.input.AASignature = nil
+	}, AAFailed, "DG15 is listed in EF.SOD but was not uploaded"},
+	{"dg2 missing", func(t *testing.T, f *fixture) {
+		delete(f.input.DataGroups, 2)
+	}, DataGroupMissing, "DG2"},
+	{"dg2 empty", func(t *testing.T, f *fixture) {
+		f.input.DataGroups[2] = nil
+	}, DataGroupMissing, "DG2"},
 }
 
 // bigInt keeps the table readable.
@@ -193,12 +206,24 @@ func TestVerifyPolicies(t *testing.T) {
 		assert.Equal(t, Authentic, r.Verdict, r.Detail)
 		assert.False(t, r.RevocationChecked)
 	})
-	t.Run("missing aa allowed", func(t *testing.T) {
-		f := newFixture(t, p, chipSpec(t, specimen.ECDSAP256))
-		f.input.AASignature = nil
-		f.opts.AllowMissingAA = true
+	t.Run("chip without active authentication", func(t *testing.T) {
+		spec := chipSpec(t, specimen.ECDSAP256)
+		spec.AAKey = nil
+		f := newFixture(t, p, spec)
+		_, listed := f.input.DataGroups[15]
+		require.False(t, listed, "the fixture chip has no DG15")
 		r := Verify(f.input, f.opts)
 		assert.Equal(t, Authentic, r.Verdict, r.Detail)
+		assert.False(t, r.ActiveAuthenticationSupported)
+		assert.False(t, r.ActiveAuthentication)
+	})
+	t.Run("dg15 withheld is flagged as supported", func(t *testing.T) {
+		f := newFixture(t, p, chipSpec(t, specimen.ECDSAP256))
+		delete(f.input.DataGroups, 15)
+		r := Verify(f.input, f.opts)
+		assert.Equal(t, AAFailed, r.Verdict)
+		assert.True(t, r.PassiveAuthentication)
+		assert.True(t, r.ActiveAuthenticationSupported)
 		assert.False(t, r.ActiveAuthentication)
 	})
 	t.Run("aa is not attempted after a passive failure", func(t *testing.T) {

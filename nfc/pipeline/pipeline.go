@@ -31,8 +31,6 @@ type Pipeline struct {
 	Trust *trust.Store
 	// Revocation is the policy without a current CRL.
 	Revocation icao.RevocationPolicy
-	// AllowMissingAA accepts a chip with DG15 that sent no AA response.
-	AllowMissingAA bool
 	// Engine compares faces and scores liveness; nil or the none engine
 	// leaves the face fields empty and flags it.
 	Engine biometric.Engine
@@ -63,7 +61,7 @@ func (p *Pipeline) Run(ctx context.Context, sess session.Session, up *upload.Upl
 	}
 	chip := icao.ChipData{SOD: up.SOD, DataGroups: groups, Challenge: sess.Challenge, AASignature: up.AASignature}
 	res := icao.Verify(chip, icao.Options{
-		Trust: p.Trust, Now: now, Revocation: p.Revocation, AllowMissingAA: p.AllowMissingAA,
+		Trust: p.Trust, Now: now, Revocation: p.Revocation,
 		Consent: &icao.Consent{
 			DocumentNumber: up.Consent.DocumentNumber,
 			DateOfBirth:    up.Consent.DateOfBirth,

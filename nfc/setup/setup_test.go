@@ -73,3 +73,9 @@ func TestUploadKey(t *testing.T) {
 	_, _, err = UploadKey(base64.StdEncoding.EncodeToString(raw[:seal.KeySize-1]))
 	assert.Error(t, err)
 }
+
+func TestNewRefusesAllowMissingAA(t *testing.T) {
+	cfg := config.NFC{Trust: config.NFCTrust{AllowMissingAA: true}}
+	_, err := New(cfg, Deps{})
+	assert.ErrorIs(t, err, ErrAllowMissingAA)
+}

@@ -43,6 +43,7 @@ var (
 	ErrMalformed   = errors.New("upload: not a valid upload document")
 	ErrNoSOD       = errors.New("upload: sod is required")
 	ErrNoDG1       = errors.New("upload: data group 1 is required")
+	ErrNoDG2       = errors.New("upload: data group 2 is required")
 	ErrDataGroup   = errors.New("upload: data group numbers must be 1 to 16")
 	ErrConsent     = errors.New("upload: consent needs document_number, date_of_birth and date_of_expiry")
 	ErrSelfieCount = errors.New("upload: wrong number of selfies")
@@ -68,6 +69,9 @@ func (u *Upload) check(wantSelfies int) error {
 	}
 	if len(u.DataGroups[strconv.Itoa(1)]) == 0 {
 		return ErrNoDG1
+	}
+	if len(u.DataGroups[strconv.Itoa(2)]) == 0 {
+		return ErrNoDG2
 	}
 	if _, err := u.Groups(); err != nil {
 		return err

@@ -37,6 +37,8 @@ func TestParseRefuses(t *testing.T) {
 	}{
 		{"no sod", func(u *Upload) { u.SOD = nil }, 2, ErrNoSOD},
 		{"no dg1", func(u *Upload) { delete(u.DataGroups, "1") }, 2, ErrNoDG1},
+		{"no dg2", func(u *Upload) { delete(u.DataGroups, "2") }, 2, ErrNoDG2},
+		{"empty dg2", func(u *Upload) { u.DataGroups["2"] = nil }, 2, ErrNoDG2},
 		{"bad group number", func(u *Upload) { u.DataGroups["17"] = []byte{1} }, 2, ErrDataGroup},
 		{"padded group number", func(u *Upload) { u.DataGroups["02"] = []byte{1} }, 2, ErrDataGroup},
 		{"group name", func(u *Upload) { u.DataGroups["DG2"] = []byte{1} }, 2, ErrDataGroup},
