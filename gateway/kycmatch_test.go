@@ -87,34 +87,37 @@ func TestKYCMatchBodyRules(t *testing.T) {
 	tok := e.token(matchScope)
 	tests := []struct {
 		name   string
+		since  int // the first 0.x version whose schema knows the body's attributes
 		body   string
 		status int
 		code   string
 		field  string
 	}{
-		{"empty object", `{}`, 400, "INVALID_ARGUMENT", ""},
-		{"only phone number", `{"phoneNumber":"+34629255833"}`, 400, "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION", ""},
-		{"not an object", `["givenName"]`, 400, "INVALID_ARGUMENT", ""},
-		{"wrong type", `{"phoneNumber":"+34629255833","givenName":5}`, 400, "INVALID_ARGUMENT", "givenName"},
-		{"bad enum", `{"phoneNumber":"+34629255833","gender":"UNKNOWN"}`, 400, "INVALID_ARGUMENT", "gender"},
-		{"bad document type", `{"phoneNumber":"+34629255833","idDocumentType":"visa"}`, 400, "INVALID_ARGUMENT", "idDocumentType"},
-		{"bad date", `{"phoneNumber":"+34629255833","birthdate":"1978-13-45"}`, 400, "INVALID_ARGUMENT", "birthdate"},
-		{"bad expiry date", `{"phoneNumber":"+34629255833","idDocumentExpiryDate":"12/07/2027"}`, 400, "INVALID_ARGUMENT", "idDocumentExpiryDate"},
-		{"bad email", `{"phoneNumber":"+34629255833","email":"not-an-email"}`, 400, "INVALID_ARGUMENT", "email"},
-		{"phone without plus", `{"phoneNumber":"34629255833","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
-		{"phone too short", `{"phoneNumber":"+3462","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
-		{"phone leading zero", `{"phoneNumber":"+0462925583","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
-		{"unknown property", `{"phoneNumber":"+34629255833","shoeSize":"44"}`, 400, "INVALID_ARGUMENT", "shoeSize"},
-		{"country alpha-3", `{"phoneNumber":"+34629255833","country":"USA"}`, 400, "INVALID_ARGUMENT", "country"},
-		{"country numeric", `{"phoneNumber":"+34629255833","country":"34"}`, 400, "INVALID_ARGUMENT", "country"},
-		{"country one letter", `{"phoneNumber":"+34629255833","countryOfBirth":"S"}`, 400, "INVALID_ARGUMENT", "countryOfBirth"},
-		{"country empty", `{"phoneNumber":"+34629255833","nationality":""}`, 400, "INVALID_ARGUMENT", "nationality"},
-		{"country not assigned", `{"phoneNumber":"+34629255833","nationality":"QQ"}`, 400, "INVALID_ARGUMENT", "nationality"},
-		{"lower-case country accepted", `{"phoneNumber":"+34629255833","country":"es","nationality":"es"}`, 200, "", ""},
+		{"empty object", 3, `{}`, 400, "INVALID_ARGUMENT", ""},
+		{"only phone number", 3, `{"phoneNumber":"+34629255833"}`, 400, "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION", ""},
+		{"not an object", 3, `["givenName"]`, 400, "INVALID_ARGUMENT", ""},
+		{"wrong type", 3, `{"phoneNumber":"+34629255833","givenName":5}`, 400, "INVALID_ARGUMENT", "givenName"},
+		{"bad enum", 3, `{"phoneNumber":"+34629255833","gender":"UNKNOWN"}`, 400, "INVALID_ARGUMENT", "gender"},
+		{"bad document type", 4, `{"phoneNumber":"+34629255833","idDocumentType":"visa"}`, 400, "INVALID_ARGUMENT", "idDocumentType"},
+		{"bad date", 3, `{"phoneNumber":"+34629255833","birthdate":"1978-13-45"}`, 400, "INVALID_ARGUMENT", "birthdate"},
+		{"bad expiry date", 4, `{"phoneNumber":"+34629255833","idDocumentExpiryDate":"12/07/2027"}`, 400, "INVALID_ARGUMENT", "idDocumentExpiryDate"},
+		{"bad email", 3, `{"phoneNumber":"+34629255833","email":"not-an-email"}`, 400, "INVALID_ARGUMENT", "email"},
+		{"phone without plus", 3, `{"phoneNumber":"34629255833","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
+		{"phone too short", 3, `{"phoneNumber":"+3462","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
+		{"phone leading zero", 3, `{"phoneNumber":"+0462925583","givenName":"Federica"}`, 400, "INVALID_ARGUMENT", "phoneNumber"},
+		{"unknown property", 3, `{"phoneNumber":"+34629255833","shoeSize":"44"}`, 400, "INVALID_ARGUMENT", "shoeSize"},
+		{"country alpha-3", 3, `{"phoneNumber":"+34629255833","country":"USA"}`, 400, "INVALID_ARGUMENT", "country"},
+		{"country numeric", 3, `{"phoneNumber":"+34629255833","country":"34"}`, 400, "INVALID_ARGUMENT", "country"},
+		{"country one letter", 4, `{"phoneNumber":"+34629255833","countryOfBirth":"S"}`, 400, "INVALID_ARGUMENT", "countryOfBirth"},
+		{"country empty", 4, `{"phoneNumber":"+34629255833","nationality":""}`, 400, "INVALID_ARGUMENT", "nationality"},
+		{"country not assigned", 4, `{"phoneNumber":"+34629255833","nationality":"QQ"}`, 400, "INVALID_ARGUMENT", "nationality"},
+		{"country empty in country", 3, `{"phoneNumber":"+34629255833","country":""}`, 400, "INVALID_ARGUMENT", "country"},
+		{"lower-case country accepted", 3, `{"phoneNumber":"+34629255833","country":"es"}`, 200, "", ""},
+		{"lower-case nationality accepted", 4, `{"phoneNumber":"+34629255833","country":"es","nationality":"es"}`, 200, "", ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := e.match(kycmatch.V04, tok, tt.body)
+		forVersionsSince(t, tt.since, tt.name, func(t *testing.T, v kycmatch.Version) {
+			r := e.match(v, tok, tt.body)
 			if tt.status == 200 {
 				require.Equal(t, 200, r.status, "body: %s", r.body)
 				return
@@ -124,6 +127,19 @@ func TestKYCMatchBodyRules(t *testing.T) {
 				assert.Contains(t, r.json(t)["message"], tt.field, "the message names the field")
 			}
 		})
+	}
+}
+
+// forVersionsSince runs fn as a subtest for every KYC Match version from
+// 0.since on, so that each rule is checked against every official document
+// whose schema the body fits.
+func forVersionsSince(t *testing.T, since int, name string, fn func(t *testing.T, v kycmatch.Version)) {
+	t.Helper()
+	for _, v := range kycmatch.Versions {
+		if v.Minor < since {
+			continue
+		}
+		t.Run(v.String()+"/"+name, func(t *testing.T) { fn(t, v) })
 	}
 }
 
@@ -137,9 +153,11 @@ func TestKYCMatchErrorMessagesNeverEchoValues(t *testing.T) {
 		`{"phoneNumber":"` + secret + `","givenName":"x"}`,
 		`{"phoneNumber":"+34629255833","country":"` + secret + `"}`,
 	} {
-		r := e.match(kycmatch.V04, e.token(matchScope), body)
-		require.Equal(t, http.StatusBadRequest, r.status)
-		assert.NotContains(t, string(r.body), secret)
+		for _, v := range kycmatch.Versions {
+			r := e.match(v, e.token(matchScope), body)
+			require.Equal(t, http.StatusBadRequest, r.status, "version %s", v)
+			assert.NotContains(t, string(r.body), secret)
+		}
 	}
 	assert.NotContains(t, e.logs.String(), secret, "values never reach the log")
 }
@@ -160,8 +178,8 @@ func TestKYCMatchSubjectRules(t *testing.T) {
 		{"3-legged from phone_number claim", e.mint(devClaims3(federica)), `{"givenName":"Federica"}`, 200, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := e.match(kycmatch.V04, tt.token, tt.body)
+		forVersionsSince(t, 3, tt.name, func(t *testing.T, v kycmatch.Version) {
+			r := e.match(v, tt.token, tt.body)
 			if tt.status == 200 {
 				require.Equal(t, 200, r.status, "body: %s", r.body)
 				assert.Equal(t, "true", r.json(t)["givenNameMatch"])
@@ -189,20 +207,20 @@ func TestKYCMatchOperatorAnswers(t *testing.T) {
 		{"idDocument required, the only attribute and different", `{"phoneNumber":"` + oliverUK + `","idDocument":"ZZ999999"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			requireError(t, e.match(kycmatch.V04, tok, tt.body), tt.status, tt.code)
+		forVersionsSince(t, 3, tt.name, func(t *testing.T, v kycmatch.Version) {
+			requireError(t, e.match(v, tok, tt.body), tt.status, tt.code)
 		})
 	}
-	t.Run("idDocument required and equal", func(t *testing.T) {
-		r := e.match(kycmatch.V04, tok, `{"phoneNumber":"`+oliverUK+`","idDocument":"ab 123456","givenName":"Olivia","familyName":"Smith"}`)
+	forVersionsSince(t, 3, "idDocument required and equal", func(t *testing.T, v kycmatch.Version) {
+		r := e.match(v, tok, `{"phoneNumber":"`+oliverUK+`","idDocument":"ab 123456","givenName":"Olivia","familyName":"Smith"}`)
 		require.Equal(t, 200, r.status, "body: %s", r.body)
 		m := r.json(t)
 		assert.Equal(t, "true", m["idDocumentMatch"])
 		assert.Equal(t, "false", m["givenNameMatch"])
 		assert.Equal(t, "true", m["familyNameMatch"])
 	})
-	t.Run("never UNNECESSARY_IDENTIFIER", func(t *testing.T) {
-		r := e.match(kycmatch.V04, e.token3(federica), `{"phoneNumber":"+34629255833","givenName":"Federica"}`)
+	forVersionsSince(t, 3, "never UNNECESSARY_IDENTIFIER", func(t *testing.T, v kycmatch.Version) {
+		r := e.match(v, e.token3(federica), `{"phoneNumber":"+34629255833","givenName":"Federica"}`)
 		require.Equal(t, 200, r.status)
 	})
 }

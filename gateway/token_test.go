@@ -53,8 +53,8 @@ func TestTokenChecks(t *testing.T) {
 		{"audience array", e.mint(devissuer.Claims{Scope: matchScope, Audience: []string{"other", testAudience}}), 200, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := e.match(kycmatch.V04, tt.token, okBody)
+		forVersionsSince(t, 3, tt.name, func(t *testing.T, v kycmatch.Version) {
+			r := e.match(v, tt.token, okBody)
 			if tt.status == 200 {
 				require.Equal(t, 200, r.status, "body: %s", r.body)
 				return
