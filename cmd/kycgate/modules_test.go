@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/webhook"
 )
 
@@ -33,7 +34,7 @@ func newDemoClient(t *testing.T, base, dir string) *demoClient {
 	secret, err := os.ReadFile(filepath.Join(dir, "data", "demo-client-secret"))
 	require.NoError(t, err)
 	form := url.Values{"grant_type": {"client_credentials"},
-		"scope": {"flows:read verifications:read verifications:write webhooks:read webhooks:write"}}
+		"scope": {"flows:read verifications:read verifications:write webhooks:read webhooks:write profiles:read"}}
 	req, err := http.NewRequest(http.MethodPost, base+"/demo-issuer/token", strings.NewReader(form.Encode()))
 	require.NoError(t, err)
 	req.SetBasicAuth("demo-client", string(secret))
@@ -71,27 +72,49 @@ func (c *demoClient) call(method, path, contentType string, body []byte, out any
 	return doJSON(c.t, req, out)
 }
 
-// verify starts a verification of flow and sends one selfie photo.
-func (c *demoClient) verify(flow, identityID string, photo []byte) map[string]any {
+// startVerification starts a verification of flow, for identityID when it
+// is not empty, and returns the resource.
+func (c *demoClient) startVerification(flow, identityID string, metadata map[string]any) map[string]any {
 	c.t.Helper()
-	start := map[string]any{"flowId": flow, "metadata": map[string]any{"step": flow}}
+	start := map[string]any{"flowId": flow, "metadata": metadata}
 	if identityID != "" {
 		start["identityId"] = identityID
 	}
-	body, _ := json.Marshal(start)
+	body, err := json.Marshal(start)
+	require.NoError(c.t, err)
 	var v map[string]any
 	require.Equal(c.t, http.StatusCreated, c.call(http.MethodPost, "/v2/verifications", "application/json", body, &v))
-	id := v["id"].(string)
+	return v
+}
 
+// upload is one file of a send-input request.
+type upload struct {
+	field, filename string
+	data            []byte
+}
+
+// sendInput posts the inputs part and the files of a verification, as the
+// README's curl -F does, and returns the per-input results.
+func (c *demoClient) sendInput(id, inputs string, files ...upload) []map[string]any {
+	c.t.Helper()
 	var form bytes.Buffer
 	w := multipart.NewWriter(&form)
-	require.NoError(c.t, w.WriteField("inputs", `[{"inputType":"selfie-photo","data":{"filename":"selfie.jpg"}}]`))
-	part, err := w.CreateFormFile("selfie", "selfie.jpg")
-	require.NoError(c.t, err)
-	_, _ = part.Write(photo)
+	require.NoError(c.t, w.WriteField("inputs", inputs))
+	for _, f := range files {
+		part, err := w.CreateFormFile(f.field, f.filename)
+		require.NoError(c.t, err)
+		_, err = part.Write(f.data)
+		require.NoError(c.t, err)
+	}
 	require.NoError(c.t, w.Close())
-	require.Equal(c.t, http.StatusOK, c.call(http.MethodPost, "/v2/verifications/"+id+"/send-input", w.FormDataContentType(), form.Bytes(), nil))
+	var results []map[string]any
+	require.Equal(c.t, http.StatusOK, c.call(http.MethodPost, "/v2/verifications/"+id+"/send-input", w.FormDataContentType(), form.Bytes(), &results))
+	return results
+}
 
+// await polls a verification until it leaves pending and running.
+func (c *demoClient) await(id string) map[string]any {
+	c.t.Helper()
 	var done map[string]any
 	require.Eventually(c.t, func() bool {
 		require.Equal(c.t, http.StatusOK, c.call(http.MethodGet, "/v2/verifications/"+id, "", nil, &done))
@@ -100,11 +123,33 @@ func (c *demoClient) verify(flow, identityID string, photo []byte) map[string]an
 	return done
 }
 
-func TestServeDemoRunsTheReVerificationStory(t *testing.T) {
-	root, err := os.Getwd()
+// selfieInputs is the inputs part of a send-input with one selfie photo.
+const selfieInputs = `[{"inputType":"selfie-photo","data":{"filename":"selfie.jpg"}}]`
+
+// verify starts a verification of flow and sends one selfie photo.
+func (c *demoClient) verify(flow, identityID string, photo []byte) map[string]any {
+	c.t.Helper()
+	v := c.startVerification(flow, identityID, map[string]any{"step": flow})
+	id := v["id"].(string)
+	c.sendInput(id, selfieInputs, upload{"selfie", "selfie.jpg", photo})
+	return c.await(id)
+}
+
+// demoAssets returns the face models folder (KYCGATE_MODELS_DIR, else the
+// module's .models) and the shared photos folder (KYCGATE_FACES_DIR, else
+// ../shared/faces); it skips loudly when one is missing, and fails in CI.
+func demoAssets(t *testing.T) (models, faces string) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
-	models := filepath.Join(root, "..", "..", ".models")
-	faces := filepath.Join(root, "..", "..", "..", "shared", "faces")
+	models = os.Getenv(biometric.ModelsDirEnv)
+	if models == "" {
+		models = filepath.Join(root, biometric.DefaultModelsDir)
+	}
+	faces = os.Getenv("KYCGATE_FACES_DIR")
+	if faces == "" {
+		faces = filepath.Join(root, "..", "shared", "faces")
+	}
 	for _, p := range []string{filepath.Join(models, "fr_feature.onnx"), faces} {
 		if _, err := os.Stat(p); err != nil {
 			if os.Getenv("CI") != "" {
@@ -113,7 +158,31 @@ func TestServeDemoRunsTheReVerificationStory(t *testing.T) {
 			t.Skipf("SKIPPED — %s missing (face models: scripts/install-face-models.sh; photos: ../shared/faces)", p)
 		}
 	}
-	t.Setenv("KYCGATE_MODELS_DIR", models)
+	models, err = filepath.Abs(models)
+	require.NoError(t, err)
+	return models, faces
+}
+
+// stepOf returns the step with id of a verification resource.
+func stepOf(t *testing.T, v map[string]any, id string) map[string]any {
+	t.Helper()
+	steps, ok := v["steps"].([]any)
+	require.True(t, ok, "steps: %v", v["steps"])
+	for _, s := range steps {
+		if step := s.(map[string]any); step["id"] == id {
+			return step
+		}
+	}
+	t.Fatalf("no step %q in %v", id, steps)
+	return nil
+}
+
+// TestServeDemoRunsTheReVerificationStory follows the README's section
+// "Re-verify a returning customer" against `serve --demo`: the same flows,
+// photos, inputs and metadata, then the webhooks and the profile query.
+func TestServeDemoRunsTheReVerificationStory(t *testing.T) {
+	models, faces := demoAssets(t)
+	t.Setenv(biometric.ModelsDirEnv, models)
 	read := func(name string) []byte {
 		data, err := os.ReadFile(filepath.Join(faces, name))
 		require.NoError(t, err)
@@ -122,39 +191,94 @@ func TestServeDemoRunsTheReVerificationStory(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	addr, stop := startServe(t, "-demo", "-config", writeConfig(t, dir, "127.0.0.1:0"))
-	c := newDemoClient(t, "http://"+addr, dir)
+	base := "http://" + addr
+	c := newDemoClient(t, base, dir)
 
-	first := c.verify(demoFlowSelfie, "", read("kit@1.jpg"))
-	require.Equal(t, "verified", first["status"], "first verification: %v", first)
-	same := c.verify(demoFlowReverify, first["identity"].(string), read("kit@3.jpg"))
-	assert.Equal(t, "verified", same["status"])
-	other := c.verify(demoFlowReverify, first["identity"].(string), read("obama@4.jpg"))
+	// 1. First verification: kit@1.jpg as the selfie, kit@2.jpg as the ID
+	// document photo, through the demo-document flow.
+	first := c.startVerification(demoFlowDocument, "", map[string]any{"OriginalFlowMetadataKey": "OriginalFlowMetadataValue"})
+	require.Equal(t, "pending", first["status"])
+	firstID, identityID := first["id"].(string), first["identity"].(string)
+	results := c.sendInput(firstID, `[{"inputType":"selfie-photo","data":{"filename":"selfie.jpg"}},
+              {"inputType":"document-photo","data":{"filename":"id.jpg","type":"driving-license","country":"US","number":"1234567890"}}]`,
+		upload{"selfie", "selfie.jpg", read("kit@1.jpg")}, upload{"document", "id.jpg", read("kit@2.jpg")})
+	assert.Equal(t, []map[string]any{{"result": true}, {"result": true}}, results)
+	done := c.await(firstID)
+	require.Equal(t, "verified", done["status"], "first verification: %v", done)
+	assert.Nil(t, stepOf(t, done, "selfie")["error"])
+	assert.Contains(t, stepOf(t, done, "selfie")["data"].(map[string]any)["selfiePhotoUrl"], base+"/media/file?location=")
+	facematch := stepOf(t, done, "facematch")
+	assert.Nil(t, facematch["error"])
+	assert.IsType(t, float64(0), facematch["data"].(map[string]any)["score"])
+
+	// 2. Re-verification of the same identity with kit@3.jpg.
+	same := c.startVerification(demoFlowReverify, identityID, map[string]any{"CurrentFlowMetadataKey": "CurrentFlowMetadataValue"})
+	sameID := same["id"].(string)
+	assert.Equal(t, []map[string]any{{"result": true}}, c.sendInput(sameID, selfieInputs, upload{"selfie", "selfie.jpg", read("kit@3.jpg")}))
+	assert.Equal(t, "verified", c.await(sameID)["status"])
+
+	// With a photo of someone else the verification is rejected.
+	other := c.verify(demoFlowReverify, identityID, read("obama@4.jpg"))
 	assert.Equal(t, "rejected", other["status"])
 
+	// 3. The webhooks, each signed with the flow's secret.
 	var received []webhook.Received
 	require.Eventually(t, func() bool {
 		require.Equal(t, http.StatusOK, c.call(http.MethodGet, demoWebhooksPath+"/", "", nil, &received))
-		return len(received) == 4+5+5
+		return len(received) == 5+5+5 // started, inputs completed, two steps, completed
 	}, 20*time.Second, 50*time.Millisecond, "every event reaches the demo receiver, signed with the flow's secret")
-	codes := map[string]any{}
+	events := map[string]reverifyEvent{}
 	for _, r := range received {
 		assert.True(t, r.SignatureValid)
-		var body struct {
-			Step *struct {
-				ID    string         `json:"id"`
-				Data  map[string]any `json:"data"`
-				Error map[string]any `json:"error"`
-			} `json:"step"`
-			Resource string `json:"resource"`
-		}
+		var body reverifyEvent
 		require.NoError(t, json.Unmarshal(r.Body, &body))
 		if body.Step != nil && body.Step.ID == "re-facematch" {
-			codes[body.Resource] = body.Step.Error["code"]
+			events[body.Resource] = body
 		}
 	}
-	assert.Equal(t, map[string]any{
-		"http://" + addr + "/v2/verifications/" + same["id"].(string):  nil,
-		"http://" + addr + "/v2/verifications/" + other["id"].(string): "facematch.notConfidentComparison",
-	}, codes)
+	require.Len(t, events, 2)
+	ok := events[base+"/v2/verifications/"+sameID]
+	require.NotNil(t, ok.Step)
+	assert.Nil(t, ok.Step.Error)
+	assert.Equal(t, "step_completed", ok.EventName)
+	assert.Equal(t, demoFlowReverify, ok.FlowID)
+	assert.Equal(t, map[string]any{"CurrentFlowMetadataKey": "CurrentFlowMetadataValue", "OriginalFlowMetadataKey": "OriginalFlowMetadataValue"}, ok.Metadata,
+		"the metadata of the original and the current verification are merged")
+	assert.Equal(t, firstID, ok.Step.Data["previousVerificationId"])
+	assert.Contains(t, ok.Step.Data["currentSelfiePhotoUrl"], base+"/media/file?location=")
+	assert.Contains(t, ok.Step.Data["previousSelfiePhotoUrl"], base+"/media/file?location=")
+	assert.Nil(t, ok.Step.Data["currentSelfieVideoUrl"])
+	assert.Nil(t, ok.Step.Data["previousSelfieVideoUrl"])
+	assert.Greater(t, ok.Step.Data["facematchScore"], 50.0)
+	rejected := events[base+"/v2/verifications/"+other["id"].(string)]
+	require.NotNil(t, rejected.Step)
+	assert.Equal(t, map[string]any{"type": "StepError", "code": "facematch.notConfidentComparison",
+		"message": "The person on photos might not be the same", "reasonCode": "notConfidentComparison"}, rejected.Step.Error)
+
+	// 4. The person's profile, named by the identity's document.
+	var profile map[string]any
+	require.Equal(t, http.StatusOK, c.call(http.MethodGet, "/reusage/v1/verification/"+sameID+"/profile", "", nil, &profile))
+	assert.Equal(t, map[string]any{"responseStatus": "SUCCESS", "profileId": "US|DRIVING-LICENSE|1234567890"}, profile)
+	query := []byte(`{"profileId":"US|DRIVING-LICENSE|1234567890"}`)
+	for q, key := range map[string]string{"risk": "riskScore", "status/verification": "verificationStatus",
+		"contact": "contactInformation", "merit": "uniqueMerits", "verification": "verifications", "history": "userHistory"} {
+		var answer map[string]any
+		require.Equal(t, http.StatusOK, c.call(http.MethodPost, "/reusage/v1/profile/"+q, "application/json", query, &answer), q)
+		assert.Equal(t, "SUCCESS", answer["responseStatus"], q)
+		assert.Contains(t, answer, key, q)
+	}
 	require.NoError(t, stop())
+}
+
+// reverifyEvent is the part of a webhook body the story checks.
+type reverifyEvent struct {
+	Metadata  map[string]any `json:"metadata"`
+	Resource  string         `json:"resource"`
+	EventName string         `json:"eventName"`
+	FlowID    string         `json:"flowId"`
+	Step      *struct {
+		ID    string         `json:"id"`
+		Data  map[string]any `json:"data"`
+		Error map[string]any `json:"error"`
+	} `json:"step"`
 }
