@@ -122,9 +122,15 @@ func UploadKey(b64 string) (key *seal.Key, ephemeral bool, err error) {
 	return key, false, err
 }
 
+// ErrNoMasterListAnchor means master lists are configured without any CSCA
+// certificate to anchor them.
+var ErrNoMasterListAnchor = errors.New("nfc trust: master_lists are configured but no certificates are: " +
+	"list the CSCA certificate that signs each master list under nfc.trust.certificates (a master list never anchors itself)")
+
 // LoadTrust builds the trust store: the certificate files first, then the
-// master lists (each verified against its own CSCAs or the certificates),
-// then the CRLs (each verified against its CSCA).
+// master lists (each list's signer must chain to one of those certificates,
+// the explicitly configured trust anchors; the CSCAs inside a list never
+// anchor it), then the CRLs (each verified against its CSCA).
 func LoadTrust(cfg config.NFCTrust) (*trust.Store, error) {
 	ts := trust.NewStore()
 	var roots []*cert.Certificate
@@ -141,6 +147,9 @@ func LoadTrust(cfg config.NFCTrust) (*trust.Store, error) {
 			ts.Add(c)
 		}
 		roots = append(roots, certs...)
+	}
+	if len(cfg.MasterLists) > 0 && len(roots) == 0 {
+		return nil, ErrNoMasterListAnchor
 	}
 	for _, path := range cfg.MasterLists {
 		data, err := os.ReadFile(path)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/nfc/icao/trust"
 	"github.com/kycgate/kycgate/nfc/seal"
 )
 
@@ -54,6 +55,19 @@ func TestLoadTrustRefuses(t *testing.T) {
 		_, err := LoadTrust(cfg)
 		assert.Error(t, err, name)
 	}
+}
+
+func TestLoadTrustRefusesMasterListsWithoutAnchor(t *testing.T) {
+	ref := icaoDir(t)
+	_, err := LoadTrust(config.NFCTrust{MasterLists: []string{filepath.Join(ref, "NL_ML_2026-07-22.ml")}})
+	require.ErrorIs(t, err, ErrNoMasterListAnchor)
+	assert.Contains(t, err.Error(), "nfc.trust.certificates")
+
+	_, err = LoadTrust(config.NFCTrust{
+		Certificates: []string{filepath.Join(ref, "DE_ROOT_CA_CSCA07.cer")},
+		MasterLists:  []string{filepath.Join(ref, "NL_ML_2026-07-22.ml")},
+	})
+	assert.ErrorIs(t, err, trust.ErrMasterListSignature, "the DE root does not anchor the NL list")
 }
 
 func TestUploadKey(t *testing.T) {

@@ -20,6 +20,9 @@ var (
 	ErrMasterListMalformed = errors.New("trust: malformed master list")
 	// ErrMasterListSignature means the list's signature or its signer's chain did not verify.
 	ErrMasterListSignature = errors.New("trust: master list signature not verified")
+	// ErrNoTrustAnchor means a master list was to be verified without any
+	// configured trust anchor: a list cannot vouch for itself.
+	ErrNoTrustAnchor = errors.New("trust: a master list needs a configured trust anchor (the CSCA certificate that signs it); none is configured")
 )
 
 // MasterList is a decoded CSCA master list.
@@ -77,17 +80,24 @@ func parseCertList(content []byte) ([]*cert.Certificate, error) {
 }
 
 // Verify checks that a SignerInfo of the list verifies with its signer
-// certificate (carried in the SignedData) and that the signer certificate
-// was signed by a CSCA in the list itself or by one of roots. It checks
-// signatures only; validity periods of the list signer are not enforced,
-// since lists are routinely used after their signer certificate expired.
+// certificate (carried in the SignedData, or one of roots) and that the
+// signer certificate was signed by one of roots, the trust anchors the
+// operator configured. The CSCAs the list carries never anchor its own
+// signer: a list signed by one of its own certificates would otherwise
+// vouch for itself. Without roots Verify fails with ErrNoTrustAnchor. It
+// checks signatures only; validity periods of the list signer are not
+// enforced, since lists are routinely used after their signer certificate
+// expired.
 func (ml *MasterList) Verify(roots []*cert.Certificate) (signer *cert.Certificate, err error) {
+	if len(roots) == 0 {
+		return nil, ErrNoTrustAnchor
+	}
 	sd := ml.SignedData
-	anchors := append(append([]*cert.Certificate(nil), roots...), ml.Certificates...)
+	candidates := append(append([]*cert.Certificate(nil), sd.Certificates...), roots...)
 	var errs []error
 	for i := range sd.SignerInfos {
 		si := &sd.SignerInfos[i]
-		candidate := si.FindSigner(append(append([]*cert.Certificate(nil), sd.Certificates...), anchors...))
+		candidate := si.FindSigner(candidates)
 		if candidate == nil {
 			errs = append(errs, errors.New("signer certificate not found"))
 			continue
@@ -96,7 +106,7 @@ func (ml *MasterList) Verify(roots []*cert.Certificate) (signer *cert.Certificat
 			errs = append(errs, err)
 			continue
 		}
-		if err := chainsTo(candidate, anchors); err != nil {
+		if err := chainsTo(candidate, roots); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -106,9 +116,10 @@ func (ml *MasterList) Verify(roots []*cert.Certificate) (signer *cert.Certificat
 }
 
 // chainsTo verifies that c is signed by an anchor named as its issuer, by
-// subject name or by key identifier.
+// subject name or by key identifier. An anchor itself (c signed by its own
+// key) passes the same way, since a root is self-signed.
 func chainsTo(c *cert.Certificate, anchors []*cert.Certificate) error {
-	var last error = errors.New("no issuer among the anchors")
+	var last error = errors.New("no issuer among the configured trust anchors")
 	for _, a := range anchors {
 		keyMatch := len(c.AuthorityKeyID) > 0 && bytes.Equal(c.AuthorityKeyID, a.SubjectKeyID)
 		if !keyMatch && !c.Issuer.Equal(a.Subject) {

@@ -76,6 +76,26 @@ func TestReferenceMasterListsVerify(t *testing.T) {
 	}
 }
 
+// TestReferenceMasterListsNeedTheirAnchor checks that the real lists are
+// refused without a configured anchor and with the other country's root:
+// their own CSCAs never anchor them.
+func TestReferenceMasterListsNeedTheirAnchor(t *testing.T) {
+	for i, tc := range referenceLists {
+		t.Run(tc.list, func(t *testing.T) {
+			ml, err := ParseMasterList(readReference(t, tc.list))
+			require.NoError(t, err)
+			_, err = ml.Verify(nil)
+			assert.ErrorIs(t, err, ErrNoTrustAnchor)
+
+			other := referenceLists[1-i].root
+			wrong, err := ParseCertificateFile(readReference(t, other))
+			require.NoError(t, err)
+			_, err = ml.Verify(wrong)
+			assert.ErrorIs(t, err, ErrMasterListSignature, "%s does not anchor %s", other, tc.list)
+		})
+	}
+}
+
 func TestReferenceMasterListRejectsTampering(t *testing.T) {
 	data := bytes.Clone(readReference(t, referenceLists[1].list))
 	roots, err := ParseCertificateFile(readReference(t, referenceLists[1].root))

@@ -60,9 +60,10 @@ func (s *Store) Len() int {
 	return s.count
 }
 
-// AddMasterList verifies a master list (its signer must chain to a CSCA in
-// the list or to one of roots) and adds its certificates. It returns the
-// number of new certificates.
+// AddMasterList verifies a master list (its signer must chain to one of
+// roots, the configured trust anchors; the list's own CSCAs never count)
+// and adds its certificates. It returns the number of new certificates, or
+// ErrNoTrustAnchor without roots.
 func (s *Store) AddMasterList(data []byte, roots ...*cert.Certificate) (int, error) {
 	ml, err := ParseMasterList(data)
 	if err != nil {
