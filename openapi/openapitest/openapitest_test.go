@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,20 +18,34 @@ import (
 // stopping, so that the helpers' own verdicts can be asserted.
 type recorder struct {
 	testing.TB
+	mu      sync.Mutex
 	errors  []string
 	skipped []string
 	fatal   []string
+	logs    []string
+}
+
+func (r *recorder) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
 }
 
 func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
 }
 
 func (r *recorder) Skipf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.skipped = append(r.skipped, fmt.Sprintf(format, args...))
 }
 
 func (r *recorder) Fatalf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.fatal = append(r.fatal, fmt.Sprintf(format, args...))
 }
 
@@ -55,6 +70,33 @@ func TestSharedDirSkipsWhenTheFolderIsAbsent(t *testing.T) {
 	require.Len(t, rec.skipped, 1)
 	assert.Contains(t, rec.skipped[0], filepath.Join(filepath.Dir(module), "shared"))
 	assert.Empty(t, rec.fatal)
+}
+
+func TestValidateOfficialResponseGoesOnWhenTheFolderIsAbsent(t *testing.T) {
+	module := filepath.Join(t.TempDir(), "module")
+	require.NoError(t, os.MkdirAll(module, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(module, "go.mod"), []byte("module example.test\n"), 0o644))
+	t.Chdir(module)
+	absentNotice = sync.Once{}
+	t.Cleanup(func() { absentNotice = sync.Once{} })
+
+	rec := &recorder{TB: t}
+	req := httptest.NewRequest(http.MethodPost, "/kyc-match/v0.4/match", strings.NewReader(`{}`))
+	var wg sync.WaitGroup
+	for range 3 { // from goroutines other than the test's, as fan-out tests do
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ValidateOfficialResponse(rec, "kyc-match-v0.4.0.yaml", req, 200, jsonHeader(""), []byte(`{"nameMatch":"yes"}`))
+		}()
+	}
+	wg.Wait()
+
+	assert.Empty(t, rec.skipped, "the calling test is not skipped")
+	assert.Empty(t, rec.fatal)
+	assert.Empty(t, rec.errors, "without the folder nothing is validated")
+	require.Len(t, rec.logs, 1, "the absence is logged once")
+	assert.Contains(t, rec.logs[0], "not validated against the official CAMARA documents")
 }
 
 func TestSharedDirFindsAFolderNextToANestedModuleRoot(t *testing.T) {
