@@ -85,7 +85,7 @@ func (s *Store) GetSubscriber(ctx context.Context, phoneNumber string) (kycmatch
 		return kycmatch.Subscriber{}, fmt.Errorf("postgres store: get subscriber: %w", err)
 	}
 	sub := kycmatch.Subscriber{PhoneNumber: phoneNumber, LineType: kycmatch.LineType(lineType), UpdatedAt: updated.UTC()}
-	if err := json.Unmarshal(attributes, &sub.Attributes); err != nil {
+	if sub.Attributes, err = store.DecodeAttributes(attributes); err != nil {
 		return kycmatch.Subscriber{}, fmt.Errorf("postgres store: decode subscriber attributes: %w", err)
 	}
 	return sub, nil

@@ -64,6 +64,9 @@ type Options struct {
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// getSubscriber is selectSubscriber prepared once on the read pool:
+	// it runs for every match the reference operator answers.
+	getSubscriber *sql.Stmt
 }
 
 var _ store.Store = (*Store)(nil)
@@ -119,16 +122,19 @@ func open(ctx context.Context, path string, layout poolLayout) (*Store, error) {
 		_ = write.Close()
 		return nil, err
 	}
+	read := write
 	if layout == sharedPool {
 		write.SetMaxOpenConns(readPoolSize())
-		return &Store{write: write, read: write}, nil
-	}
-	read, err := openPool(ctx, path, readParams, readPoolSize())
-	if err != nil {
+	} else if read, err = openPool(ctx, path, readParams, readPoolSize()); err != nil {
 		_ = write.Close()
 		return nil, err
 	}
-	return &Store{write: write, read: read}, nil
+	s := &Store{write: write, read: read}
+	if s.getSubscriber, err = read.PrepareContext(ctx, selectSubscriber); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite store: prepare: %w", err)
+	}
+	return s, nil
 }
 
 // checkPath refuses paths the driver would read as something other than a
@@ -206,7 +212,11 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools. Closing twice is harmless.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	var err error
+	if s.getSubscriber != nil {
+		err = s.getSubscriber.Close()
+	}
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}

@@ -74,8 +74,9 @@ func upsertOne(ctx context.Context, stmt *sql.Stmt, sub kycmatch.Subscriber, now
 
 // GetSubscriber returns the record for a phone number, or store.ErrNotFound.
 func (s *Store) GetSubscriber(ctx context.Context, phoneNumber string) (kycmatch.Subscriber, error) {
-	var lineType, attributes, updated string
-	err := s.read.QueryRowContext(ctx, selectSubscriber, phoneNumber).Scan(&lineType, &attributes, &updated)
+	var lineType, updated string
+	var attributes []byte
+	err := s.getSubscriber.QueryRowContext(ctx, phoneNumber).Scan(&lineType, &attributes, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return kycmatch.Subscriber{}, store.ErrNotFound
 	}
@@ -83,7 +84,7 @@ func (s *Store) GetSubscriber(ctx context.Context, phoneNumber string) (kycmatch
 		return kycmatch.Subscriber{}, fmt.Errorf("sqlite store: get subscriber: %w", err)
 	}
 	sub := kycmatch.Subscriber{PhoneNumber: phoneNumber, LineType: kycmatch.LineType(lineType)}
-	if err := json.Unmarshal([]byte(attributes), &sub.Attributes); err != nil {
+	if sub.Attributes, err = store.DecodeAttributes(attributes); err != nil {
 		return kycmatch.Subscriber{}, fmt.Errorf("sqlite store: decode subscriber attributes: %w", err)
 	}
 	if sub.UpdatedAt, err = parseTime(updated); err != nil {
