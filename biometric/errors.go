@@ -1,6 +1,10 @@
 package biometric
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // The errors below are the distinct outcomes a caller must tell apart. They
 // are returned wrapped with context, so test them with errors.Is. None of the
@@ -30,8 +34,12 @@ var (
 	// not installed or video processing is disabled.
 	ErrVideoUnavailable = errors.New("biometric: video processing unavailable")
 	// ErrUnreadableVideo means ffmpeg could not decode the video, it exceeds
-	// the size or time limits, or it yields no frames.
+	// the size limit, or it yields no frames.
 	ErrUnreadableVideo = errors.New("biometric: unreadable video")
+	// ErrVideoTimeout means ffmpeg ran past its time limit (or the
+	// caller's deadline). It is a failure of the system, not of the
+	// person's capture, and it wraps context.DeadlineExceeded.
+	ErrVideoTimeout = fmt.Errorf("biometric: video processing exceeded its time limit: %w", context.DeadlineExceeded)
 	// ErrSealing means a sealed template could not be created or opened: a
 	// wrong key, a corrupt blob or an unknown format version.
 	ErrSealing = errors.New("biometric: template sealing failed")

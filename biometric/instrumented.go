@@ -128,6 +128,7 @@ var outcomeCodes = []struct {
 	{ErrEngineUnavailable, "engine_unavailable"},
 	{ErrVideoUnavailable, "video_unavailable"},
 	{ErrUnreadableVideo, "unreadable_video"},
+	{ErrVideoTimeout, "video_timeout"},
 	{context.Canceled, "canceled"},
 	{context.DeadlineExceeded, "timeout"},
 }

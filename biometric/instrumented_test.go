@@ -169,6 +169,7 @@ func TestOutcome(t *testing.T) {
 		{ErrEngineUnavailable, "engine_unavailable"},
 		{ErrVideoUnavailable, "video_unavailable"},
 		{ErrUnreadableVideo, "unreadable_video"},
+		{fmt.Errorf("%w (ffmpeg limit 1s)", ErrVideoTimeout), "video_timeout"},
 		{fmt.Errorf("run: %w", context.Canceled), "canceled"},
 		{context.DeadlineExceeded, "timeout"},
 		{errors.New("onnx: session failed"), "error"},

@@ -114,7 +114,7 @@ func runFFmpeg(ctx context.Context, ffmpeg, input, output string, cfg VideoConfi
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("%w: ffmpeg exceeded the %s time limit", ErrUnreadableVideo, time.Duration(cfg.Timeout))
+			return fmt.Errorf("%w (ffmpeg limit %s)", ErrVideoTimeout, time.Duration(cfg.Timeout))
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

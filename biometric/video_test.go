@@ -166,7 +166,14 @@ func TestVideoLimits(t *testing.T) {
 	hurried := cfg
 	hurried.Timeout = Duration(time.Nanosecond)
 	_, err = extractFrames(context.Background(), ffmpeg, video, hurried, 0)
-	assert.ErrorIs(t, err, ErrUnreadableVideo)
+	assert.ErrorIs(t, err, ErrVideoTimeout, "a time limit is the system's failure")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, ErrUnreadableVideo, "not the person's unreadable video")
+
+	deadline, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err = extractFrames(deadline, ffmpeg, video, cfg, 0)
+	assert.ErrorIs(t, err, ErrVideoTimeout, "the caller's deadline passed while ffmpeg ran")
 
 	few := cfg
 	few.MaxFrames = 1

@@ -43,9 +43,10 @@ func withTimeout[T any](ctx context.Context, limit time.Duration, fn func(ctx co
 	}
 }
 
-// systemError is the step error of an engine or store failure.
+// systemError is the step error of an engine or store failure; a step or
+// an engine stage (such as ffmpeg) past its time limit is "Step timeout".
 func systemError(err error) StepError {
-	if errors.Is(err, errTimeout) {
+	if errors.Is(err, errTimeout) || errors.Is(err, biometric.ErrVideoTimeout) {
 		return errStepTimeout
 	}
 	return errInternal

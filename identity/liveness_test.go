@@ -7,17 +7,20 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	xdraw "golang.org/x/image/draw"
 
+	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/identity"
 )
 
@@ -152,4 +155,38 @@ func TestStillImageVideoFailsLiveness(t *testing.T) {
 	assert.Equal(t, map[string]any{"type": "LegacyError", "code": "legacy.error", "message": "User did not pass liveness"},
 		stepError(t, done, identity.StepLiveness))
 	requireStepWebhooks(t, e, id)
+}
+
+// hurriedVideoEngine opens an onnx engine whose ffmpeg time limit is too
+// short for any video, while the step limit stays generous.
+func hurriedVideoEngine(t *testing.T) biometric.Engine {
+	t.Helper()
+	sharedEngine(t) // skips (or fails in CI) when the models are missing
+	cfg := biometric.DefaultConfig()
+	cfg.Engine = biometric.EngineONNX
+	cfg.ModelsDir = os.Getenv(biometric.ModelsDirEnv)
+	if cfg.ModelsDir == "" {
+		cfg.ModelsDir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
+	}
+	cfg.Video.Timeout = biometric.Duration(time.Nanosecond)
+	engine, err := biometric.Open(cfg, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = engine.Close() })
+	return engine
+}
+
+func TestFFmpegPastItsTimeLimitIsAStepTimeout(t *testing.T) {
+	requireFFmpeg(t)
+	e := newEnv(t, envOptions{engine: hurriedVideoEngine(t), stepTimeout: time.Minute})
+	flow := e.createFlow(merchantA, identity.StepLiveness)
+	id := e.start(merchantA, flow, "", nil)["id"].(string)
+	r := e.sendInput(e.token(merchantA), id, file{inputType: identity.InputSelfieVideo, name: "v.mp4", data: movingFaceVideo(t, personLater)})
+	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+
+	done := e.waitEnded(merchantA, id)
+	assert.Equal(t, identity.StatusReviewNeeded, done["status"], "a system error is not the person's failure")
+	assert.Equal(t, map[string]any{"type": "SystemError", "code": "system.internalError", "message": "Step timeout"},
+		stepError(t, done, identity.StepLiveness))
+	steps := requireStepWebhooks(t, e, id)
+	assert.Equal(t, "Step timeout", steps[identity.StepLiveness]["error"].(map[string]any)["message"])
 }

@@ -81,10 +81,9 @@ func (r renderer) livenessData(merchantID string, o stepOutput) map[string]any {
 	if o.VideoKey == "" {
 		return nil
 	}
-	data := map[string]any{"videoUrl": r.url(merchantID, o.VideoKey)}
-	if o.SpriteKey != "" {
-		data["spriteUrl"] = r.url(merchantID, o.SpriteKey)
-	}
+	// The seed's keys are always present: the sprite and the best frame
+	// are null when the video could not be processed (e.g. a step timeout).
+	data := map[string]any{"videoUrl": r.url(merchantID, o.VideoKey), "spriteUrl": r.url(merchantID, o.SpriteKey), "selfieUrl": nil}
 	if o.FrameKey != "" {
 		data["selfieUrl"] = MediaRef{Media: r.urls.URL(merchantID, o.FrameKey), IsURL: true}
 	}
