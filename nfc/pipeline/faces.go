@@ -58,13 +58,22 @@ func (p *Pipeline) portrait(ctx context.Context, dg2 []byte) []byte {
 	return decoded.JPEG
 }
 
-// scoreLiveness assesses every selfie, fills the liveness fields with the
-// model's live-class probability as a percentage, and returns the first
-// selfie's template (nil without a usable face).
+// scoreLiveness assesses every selfie and fills the liveness fields with
+// the model's live-class probability as a percentage. The array keeps one
+// entry per selfie, in upload order, so that entry i always describes
+// selfie i: a selfie that could not be scored (no face, undecodable,
+// liveness not measured) gets UnscoredLiveness and the flag
+// LIVENESS_IMAGE_NOT_SCORED. liveness_confidence is the mean of the whole
+// array when at least one selfie was scored; otherwise it stays null and
+// LIVENESS_NOT_MEASURED is set. It returns the first selfie's template (nil
+// without a usable face).
 func (p *Pipeline) scoreLiveness(ctx context.Context, payload *result.Payload, selfies [][]byte) *biometric.Template {
 	var first *biometric.Template
 	var sum float64
+	scored := 0
+	scores := make([]float64, len(selfies))
 	for i, image := range selfies {
+		scores[i] = UnscoredLiveness
 		a, err := p.Engine.AssessSelfie(ctx, image, nil)
 		if err != nil {
 			continue
@@ -73,19 +82,29 @@ func (p *Pipeline) scoreLiveness(ctx context.Context, payload *result.Payload, s
 			first = &a.Template
 		}
 		if live, ok := a.Signals.Get(biometric.SignalLivenessModel); ok && live.Measured {
-			score := live.Value * 100
-			payload.LivenessConfidenceArray = append(payload.LivenessConfidenceArray, score)
-			sum += score
+			scores[i] = live.Value * 100
+			sum += scores[i]
+			scored++
 		}
 	}
-	if n := len(payload.LivenessConfidenceArray); n > 0 {
-		mean := sum / float64(n)
-		payload.LivenessConfidence = &mean
-	} else {
-		payload.Flag(result.FlagLivenessNotMeasured)
+	payload.LivenessConfidenceArray = scores
+	if scored < len(selfies) {
+		payload.Flag(result.FlagLivenessImageNotScored)
 	}
+	if scored == 0 {
+		payload.Flag(result.FlagLivenessNotMeasured)
+		return first
+	}
+	mean := sum / float64(len(selfies))
+	payload.LivenessConfidence = &mean
 	return first
 }
+
+// UnscoredLiveness is the liveness_confidence_array entry of a selfie that
+// could not be scored: 0, the most conservative confidence, so that a
+// partner taking the lowest value or the mean never reads an unscored
+// image as live. The seed's array holds numbers only, hence no null.
+const UnscoredLiveness = 0.0
 
 // compare fills face_match (the distance (1 − cosine)/2, 0 to 1, smaller is
 // closer) and face_match_confidence (the engine's calibrated 0–100 score).

@@ -27,6 +27,9 @@ const (
 	FlagFaceMismatch = "FACE_MISMATCH"
 	// FlagLivenessNotMeasured means no selfie could be scored for liveness.
 	FlagLivenessNotMeasured = "LIVENESS_NOT_MEASURED"
+	// FlagLivenessImageNotScored means at least one selfie could not be
+	// scored; its liveness_confidence_array entry is 0.
+	FlagLivenessImageNotScored = "LIVENESS_IMAGE_NOT_SCORED"
 )
 
 // Payload is the body of the result webhook, seed 003's shape with two
