@@ -76,11 +76,16 @@ func (g *Guard) BreakerState() BreakerState { return BreakerState(g.breaker.Stat
 // Match calls the operator within its policy. A call beyond the concurrency
 // limit, or refused by an open breaker, is answered at once with 503
 // UNAVAILABLE and Retry-After, without touching the operator. A call that
-// outlives the timeout is answered 504 TIMEOUT.
+// outlives the timeout is answered 504 TIMEOUT. Each call is a span (see
+// startCallSpan) in whose context the adapter runs, so that its HTTP
+// exchanges carry the trace to the operator.
 func (g *Guard) Match(ctx context.Context, call Call) (kycmatch.Response, error) {
 	start := time.Now()
+	ctx, span := g.startCallSpan(ctx)
 	resp, err := g.match(ctx, call)
-	g.observer.ObserveOperatorCall(g.name, outcome(err), time.Since(start))
+	result := outcome(err)
+	endCallSpan(span, result, err)
+	g.observer.ObserveOperatorCall(g.name, result, time.Since(start))
 	return resp, err
 }
 

@@ -24,6 +24,7 @@ type Metrics struct {
 	httpDuration       *prometheus.HistogramVec
 	operatorCalls      *prometheus.CounterVec
 	operatorDuration   *prometheus.HistogramVec
+	operatorAttempts   *prometheus.HistogramVec
 	breakerState       *prometheus.GaugeVec
 	fanoutWidth        prometheus.Histogram
 	tokenVerifications *prometheus.CounterVec
@@ -55,6 +56,9 @@ func NewMetrics() *Metrics {
 		operatorDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "kycgate_operator_call_duration_seconds", Help: "Operator call latency by operator.", Buckets: latencyBuckets,
 		}, []string{"operator"}),
+		operatorAttempts: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "kycgate_operator_http_attempt_duration_seconds", Help: "HTTP attempts to upstream operators (retries included) by operator and outcome (status class, timeout, canceled, error).", Buckets: latencyBuckets,
+		}, []string{"operator", "outcome"}),
 		breakerState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "kycgate_operator_breaker_state", Help: "Circuit breaker state by operator: 0 closed, 1 half-open, 2 open.",
 		}, []string{"operator"}),
@@ -86,7 +90,7 @@ func NewMetrics() *Metrics {
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.operatorCalls, m.operatorDuration, m.breakerState,
+		m.httpRequests, m.httpDuration, m.operatorCalls, m.operatorDuration, m.operatorAttempts, m.breakerState,
 		m.fanoutWidth, m.tokenVerifications, m.jwksRefreshes, m.webhookDeliveries, m.outboxDepth,
 		m.biometricDuration, m.biometricInFlight, m.nfcVerdicts,
 	)
@@ -151,6 +155,15 @@ func (m *Metrics) ObserveOperatorCall(operator, outcome string, d time.Duration)
 	}
 	m.operatorCalls.WithLabelValues(operator, outcome).Inc()
 	m.operatorDuration.WithLabelValues(operator).Observe(d.Seconds())
+}
+
+// ObserveOperatorAttempt records one HTTP attempt to an upstream operator;
+// the histogram's count is the number of attempts.
+func (m *Metrics) ObserveOperatorAttempt(operator, outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.operatorAttempts.WithLabelValues(operator, outcome).Observe(d.Seconds())
 }
 
 // SetBreakerState records an operator's breaker state (0 closed, 1

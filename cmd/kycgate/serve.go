@@ -133,7 +133,8 @@ func authConfig(a config.Auth) auth.Config {
 // each behind a guard with its policy (timeout, concurrency bound, circuit
 // breaker), and indexes their prefixes. Calls, breaker states and fan-out
 // widths go to metrics; HTTP exchanges with upstream operators get a client
-// span with W3C traceparent propagation and are logged at debug level.
+// span with W3C traceparent propagation, are counted per attempt and are
+// logged at debug level.
 func buildRouter(cfg config.Config, st store.Store, metrics *telemetry.Metrics, logger *slog.Logger) (*operators.Router, error) {
 	deps := operators.Deps{
 		Store:    st,
@@ -141,6 +142,7 @@ func buildRouter(cfg config.Config, st store.Store, metrics *telemetry.Metrics, 
 		Observer: metrics,
 		Decorators: []operators.RoundTripperDecorator{
 			func(_ string, next http.RoundTripper) http.RoundTripper { return telemetry.Transport(next) },
+			operators.CountAttempts(metrics),
 			operators.LogExchanges(logger),
 		},
 	}
