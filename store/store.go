@@ -39,6 +39,7 @@ type Store interface {
 	Outbox
 	NFCSessions
 	Profiles
+	Counters
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kycgate/kycgate/nfc/attempts"
 	"github.com/kycgate/kycgate/nfc/seal"
 	"github.com/kycgate/kycgate/nfc/session"
 	"github.com/kycgate/kycgate/store"
@@ -63,21 +64,19 @@ type Redemption struct {
 }
 
 // Redeem exchanges an init code for an upload token. Failed attempts are
-// counted per client address and per code value; past either limit every
-// attempt is refused with a *BlockedError until the window moves on.
+// counted per client address (its /64 prefix for IPv6) and per code value,
+// in the store so that every replica shares the counts; past either limit
+// every attempt is refused with a *BlockedError until the window moves on.
 func (s *Service) Redeem(ctx context.Context, code, clientAddr string) (Redemption, error) {
 	now := s.now()
-	addrKey, codeKey := "addr:"+clientAddr, "code:"+code
-	if blocked, wait := s.byAddress.Blocked(addrKey, now); blocked {
-		return Redemption{}, &BlockedError{RetryAfter: wait}
-	}
-	if blocked, wait := s.byCode.Blocked(codeKey, now); blocked {
-		return Redemption{}, &BlockedError{RetryAfter: wait}
-	}
-	r, err := s.redeem(ctx, code, now)
-	if errors.Is(err, ErrInitCode) {
-		s.byAddress.Fail(addrKey, now)
-		s.byCode.Fail(codeKey, now)
+	var r Redemption
+	err := s.codeGuard.Do(ctx, clientAddr, code, now, func() error {
+		var err error
+		r, err = s.redeem(ctx, code, now)
+		return err
+	}, func(err error) bool { return errors.Is(err, ErrInitCode) })
+	if blocked, ok := errors.AsType[*attempts.BlockedError](err); ok {
+		return Redemption{}, &BlockedError{RetryAfter: blocked.RetryAfter}
 	}
 	return r, err
 }

@@ -23,10 +23,12 @@ import (
 // EventName is the outbox event name of the result webhook.
 const EventName = "nfc_result"
 
-// Store is what the service keeps: sessions and the webhook outbox.
+// Store is what the service keeps: sessions, the webhook outbox and the
+// counters of failed redemptions, shared by every replica.
 type Store interface {
 	store.NFCSessions
 	store.Outbox
+	store.Counters
 }
 
 // Outbox turns results into webhook events and wakes the delivery worker;
@@ -91,8 +93,7 @@ type Service struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	observer  Observer
-	byAddress *attempts.Limiter
-	byCode    *attempts.Limiter
+	codeGuard *attempts.Guard
 }
 
 // New builds the service.
@@ -110,11 +111,14 @@ func New(cfg Config, d Deps) (*Service, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	codeGuard, err := attempts.NewGuard(d.Store, "nfc.redeem", cfg.MaxFailuresPerAddress, cfg.MaxFailuresPerCode, cfg.FailureWindow)
+	if err != nil {
+		return nil, err
+	}
 	return &Service{
 		cfg: cfg, store: d.Store, partners: d.Partners, key: d.Key, pipeline: d.Pipeline, outbox: d.Outbox,
 		logger: d.Logger.With(slog.String("component", "nfc")), now: d.Now, observer: d.Observer,
-		byAddress: attempts.New(cfg.MaxFailuresPerAddress, cfg.FailureWindow),
-		byCode:    attempts.New(cfg.MaxFailuresPerCode, cfg.FailureWindow),
+		codeGuard: codeGuard,
 	}, nil
 }
 

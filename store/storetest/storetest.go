@@ -44,6 +44,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Verifications", testVerifications},
 		{"Outbox", testOutbox},
 		{"Profiles", testProfiles},
+		{"Counters", testCounters},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
