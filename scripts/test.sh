@@ -2,7 +2,7 @@
 # The README's test command. It installs what the tests need on a fresh
 # machine (Debian packages when run as root, the face models from the npm
 # registry), then runs go vet and the whole test suite with the race
-# detector.
+# detector, then every benchmark once so none of them rots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +28,5 @@ echo "== go vet"
 go vet ./...
 echo "== go test -race"
 go test -race -count=1 -timeout 20m ./...
+echo "== benchmarks, once each (they must keep running; numbers come from the documented runs)"
+go test -count=1 -run '^$' -bench . -benchtime 1x ./...
