@@ -3,8 +3,10 @@ package gateway_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,11 +140,15 @@ func TestFanOutAnswersWithoutWaitingForAHangingOperator(t *testing.T) {
 	h := newHanging()
 	hung, holder, empty := upstream(t, nil, h.wrap), upstream(t, fixture, h.answerAfter), upstream(t, nil, nil)
 	slowCfg := hung.CamaraOperator("hangs", "0.4", "+44")
-	slowCfg.Timeout = config.Duration(time.Minute) // only cancellation can end its call
+	const hungTimeout = 30 * time.Second // only cancellation can end its call in time
+	slowCfg.Timeout = config.Duration(hungTimeout)
 	agg := aggregator(t, nil, slowCfg, holder.CamaraOperator("holds", "0.4", "+49"), empty.CamaraOperator("empty", "0.4", "+33"))
 
+	start := time.Now()
 	r := callGateway(t, agg, kycmatch.V04, "", matchBody, "")
+	elapsed := time.Since(start)
 	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+	assert.Less(t, elapsed, 5*time.Second, "the answer did not wait for the hung operator (timeout %s)", hungTimeout)
 	assert.Equal(t, int64(1), h.received.Load(), "the hanging operator was asked too")
 	select {
 	case <-h.cancelled:
@@ -187,4 +193,54 @@ func TestPortedNumberIsRediscoveredAndRemembered(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status)
 	assert.Equal(t, asked, recipient1.MatchRequests(), "the cache now points at the new operator")
 	assert.Equal(t, secondAsked+1, recipient2.MatchRequests())
+}
+
+func TestOperatorThatDoesNotAnswerInTimeIsATimeout(t *testing.T) {
+	var received atomic.Int64
+	hung := upstream(t, fixture, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "/match") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			received.Add(1)
+			_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the caller leave
+			<-r.Context().Done()
+		})
+	})
+	cfg := hung.CamaraOperator("hangs", "0.4", "+34")
+	cfg.Timeout = config.Duration(200 * time.Millisecond)
+	agg := aggregator(t, nil, cfg)
+
+	for _, v := range kycmatch.Versions {
+		t.Run(v.PathSegment(), func(t *testing.T) {
+			r := callGateway(t, agg, v, "", matchBody, "")
+			requireError(t, r, http.StatusGatewayTimeout, "TIMEOUT")
+			assert.NotContains(t, string(r.body), strings.TrimPrefix(hung.URL, "http://"), "the operator's URL stays internal")
+		})
+	}
+	assert.Equal(t, int64(len(kycmatch.Versions)), received.Load(), "the operator was asked each time")
+}
+
+func TestFanOutWithNoneFoundAndOneOperatorDownIsUnavailable(t *testing.T) {
+	empty1, down, empty2 := upstream(t, nil, nil), upstream(t, fixture, nil), upstream(t, nil, nil)
+	agg := aggregator(t, nil,
+		empty1.CamaraOperator("a", "0.4", "+44"),
+		down.CamaraOperator("b", "0.4", "+49"),
+		empty2.CamaraOperator("c", "0.3", "+33"))
+	down.Close() // the one operator that might know the number stops listening
+
+	for _, v := range kycmatch.Versions {
+		t.Run(v.PathSegment(), func(t *testing.T) {
+			before1, before2 := empty1.MatchRequests(), empty2.MatchRequests()
+			r := callGateway(t, agg, v, "", matchBody, "")
+			requireError(t, r, http.StatusServiceUnavailable, "UNAVAILABLE")
+			assert.Equal(t, before1+1, empty1.MatchRequests(), "every reachable operator was asked")
+			assert.Equal(t, before2+1, empty2.MatchRequests())
+		})
+	}
+	t.Run("all reachable and none found is 404", func(t *testing.T) {
+		both := aggregator(t, nil, empty1.CamaraOperator("a", "0.4", "+44"), empty2.CamaraOperator("c", "0.3", "+33"))
+		requireError(t, callGateway(t, both, kycmatch.V04, "", matchBody, ""), http.StatusNotFound, "IDENTIFIER_NOT_FOUND")
+	})
 }

@@ -172,11 +172,18 @@ func TestBreakerOpensAfterThresholdAndRefusesWithoutConnecting(t *testing.T) {
 	}
 	require.Equal(t, operators.BreakerOpen, g.BreakerState(), "open after three failures in a row")
 
+	// Kept-alive connections are closed, so that any attempt would have to
+	// open a new one, and the upstream now hangs, so that an attempt would
+	// also take the whole timeout (150ms).
+	u.server.CloseClientConnections()
 	connections, requests := u.connections.Load(), u.requests.Load()
-	u.set(healthy)
+	u.set(hangs)
 	for range 5 {
+		start := time.Now()
 		_, err := match(t, g, faultCall)
+		elapsed := time.Since(start)
 		got := requireCode(t, err, camaraerr.ErrUnavailable)
+		assert.Less(t, elapsed, 50*time.Millisecond, "an open breaker answers at once, without waiting for the operator")
 		assert.Positive(t, got.RetryAfter, "Retry-After is set")
 		assert.LessOrEqual(t, got.RetryAfter, 60, "Retry-After is at most the open period")
 	}
