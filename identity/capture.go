@@ -106,16 +106,37 @@ func (s *Service) openCapture(c capture) (biometric.Template, error) {
 	return biometric.OpenTemplate(s.templateKey, c.SealedTemplate)
 }
 
-// priorCaptures returns the previous verification's captures, for the
-// engine's replay check; none for a first verification or when the
-// previous one is gone.
+// maxPriorVerifications bounds how far back along the identity's chain of
+// verifications the replay check looks.
+const maxPriorVerifications = 16
+
+// priorCaptures returns the captures of the identity's earlier
+// verifications, for the engine's replay check: the previous one, its
+// previous one and so on, up to maxPriorVerifications back, so that an
+// image seen in any earlier verification (not only the latest) is
+// recognised. None for a first verification; the walk stops where an
+// earlier verification is gone (deleted).
 func (s *Service) priorCaptures(ctx context.Context, v *verification) []biometric.PriorCapture {
-	prev, err := s.previous(ctx, v)
-	if err != nil || prev == nil {
-		return nil
-	}
 	var out []biometric.PriorCapture
-	for _, c := range prev.state.Captures {
+	seen := map[string]bool{v.ID: true}
+	current := v
+	for range maxPriorVerifications {
+		prev, err := s.previous(ctx, current)
+		if err != nil || prev == nil || seen[prev.ID] {
+			break
+		}
+		seen[prev.ID] = true
+		out = append(out, s.openCaptures(prev)...)
+		current = prev
+	}
+	return out
+}
+
+// openCaptures decrypts the templates of v's captures; a capture that
+// cannot be opened is left out.
+func (s *Service) openCaptures(v *verification) []biometric.PriorCapture {
+	var out []biometric.PriorCapture
+	for _, c := range v.state.Captures {
 		t, err := s.openCapture(c)
 		if err != nil {
 			continue
