@@ -49,7 +49,8 @@ type delivery struct {
 	body   []byte
 }
 
-// partnerEndpoint is the partner's webhook receiver on loopback.
+// partnerEndpoint is the partner's webhook receiver on loopback; every body
+// it receives is checked against the NFCResult schema.
 type partnerEndpoint struct {
 	srv       *httptest.Server
 	mu        sync.Mutex
@@ -62,6 +63,9 @@ func newPartnerEndpoint(t *testing.T) *partnerEndpoint {
 	p := &partnerEndpoint{arrived: make(chan struct{}, 100)}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		if err := validateResultWebhook(t, body); err != nil {
+			t.Errorf("result webhook not as NFCResult documents: %v\nbody: %s", err, body)
+		}
 		if p.failFirst.Add(-1) >= 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
@@ -179,7 +183,8 @@ func nfcConfig(t *testing.T, webhookURL string, opts envOptions) config.NFC {
 	return cfg
 }
 
-// startGateway runs the gateway with the module, a real issuer and verifier.
+// startGateway runs the gateway with the module, a real issuer and verifier;
+// every answer of an NFC route is checked against its OpenAPI document.
 func startGateway(t *testing.T, ctx context.Context, st *sqlite.Store, m gateway.Module) *httptest.Server {
 	issuer := devissuer.NewTestServer(t, devissuer.Options{Audience: "kycgate-test"})
 	gcfg := config.Default()
@@ -193,7 +198,7 @@ func startGateway(t *testing.T, ctx context.Context, st *sqlite.Store, m gateway
 	srv, err := gateway.New(gateway.Deps{Config: gcfg, Store: st, Verifier: verifier, Router: router,
 		Logger: slog.New(slog.DiscardHandler), Modules: []gateway.Module{m}})
 	require.NoError(t, err)
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(conformingHandler(t, srv.Handler()))
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -32,6 +32,14 @@ const (
 	FlagLivenessImageNotScored = "LIVENESS_IMAGE_NOT_SCORED"
 )
 
+// Flags lists every flag, for documentation tables and tests.
+func Flags() []string {
+	return []string{
+		FlagSODSeenElsewhere, FlagRevocationNotChecked, FlagNoActiveAuthentication,
+		FlagFaceNotCompared, FlagFaceMismatch, FlagLivenessNotMeasured, FlagLivenessImageNotScored,
+	}
+}
+
 // Payload is the body of the result webhook, seed 003's shape with two
 // additions: verdict (the chip verdict code) and flags.
 type Payload struct {
