@@ -1,6 +1,9 @@
 package identity_test
 
 import (
+	"bytes"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"testing"
 	"time"
@@ -150,6 +153,66 @@ func TestEngineFailuresAreSystemErrors(t *testing.T) {
 			assert.NotContains(t, e.logs.String(), "selfie.jpg", "no file names in the logs")
 		})
 	}
+}
+
+func TestSendInputSizeLimits(t *testing.T) {
+	const maxPhoto, maxVideo = 4096, 8192
+	e := newEnv(t, envOptions{engine: noneEngine(), maxPhotoBytes: maxPhoto, maxVideoBytes: maxVideo})
+	flow := e.createFlow(merchantA, identity.StepSelfie, identity.StepLiveness)
+	small := tinyPhoto(t)
+	require.Less(t, len(small), maxPhoto)
+	mp4 := func(size int) []byte { return append([]byte("\x00\x00\x00\x18ftypmp42"), make([]byte, size-12)...) }
+
+	tests := []struct {
+		name    string
+		files   []file
+		status  int
+		code    string
+		message string
+	}{
+		{"photo one byte over max_photo_bytes", []file{{inputType: selfieInput, name: "a.jpg", data: padded(small, maxPhoto+1)}},
+			http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "at most 4096 bytes"},
+		{"video one byte over max_video_bytes", []file{{inputType: identity.InputSelfieVideo, name: "v.mp4", data: mp4(maxVideo + 1)}},
+			http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "8192 bytes"},
+		{"body over the route's cap", []file{{inputType: identity.InputSelfieVideo, name: "v.mp4", data: mp4(256 << 10)}},
+			http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "exceeds"},
+		{"video over the photo limit but within its own", []file{{inputType: identity.InputSelfieVideo, name: "v.mp4", data: mp4(maxPhoto + 1)}},
+			http.StatusOK, "", ""},
+		{"photo at max_photo_bytes", []file{{inputType: selfieInput, name: "a.jpg", data: padded(small, maxPhoto)}},
+			http.StatusOK, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := e.start(merchantA, flow, "", nil)["id"].(string)
+			r := e.sendInput(e.token(merchantA), id, tt.files...)
+			if tt.status == http.StatusOK {
+				require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+				assert.JSONEq(t, `[{"result":true}]`, string(r.body))
+				return
+			}
+			requireError(t, r, tt.status, tt.code)
+			assert.Contains(t, r.object(t)["message"], tt.message)
+			got := e.get(merchantA, id).object(t)
+			for _, in := range got["inputs"].([]any) {
+				assert.Equal(t, float64(0), in.(map[string]any)["status"], "nothing of a refused upload is kept")
+			}
+		})
+	}
+}
+
+// tinyPhoto is a valid 32×32 JPEG of a few hundred bytes.
+func tinyPhoto(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 32, 32))
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, img, nil))
+	return buf.Bytes()
+}
+
+// padded appends zero bytes after a JPEG's end marker up to size bytes,
+// as some cameras do; decoders ignore them.
+func padded(data []byte, size int) []byte {
+	return append(append([]byte{}, data...), make([]byte, size-len(data))...)
 }
 
 func TestSendInputRefusals(t *testing.T) {

@@ -49,6 +49,9 @@ type envOptions struct {
 	// stepTimeout and inputTimeout override the service's limits.
 	stepTimeout  time.Duration
 	inputTimeout time.Duration
+	// maxPhotoBytes and maxVideoBytes override the upload size limits.
+	maxPhotoBytes int64
+	maxVideoBytes int64
 	// dir reuses the data folder of an earlier env (restart tests).
 	dir string
 	// noProcessor leaves the processor stopped.
@@ -143,10 +146,12 @@ func newService(t *testing.T, st *sqlite.Store, worker *webhook.Worker, dir stri
 	signer, err := media.NewSigner(key)
 	require.NoError(t, err)
 	svc, err := identity.New(identity.Config{
-		PublicURL:    "https://kyc.example.test",
-		InputTimeout: opts.inputTimeout,
-		StepTimeout:  opts.stepTimeout,
-		PollInterval: 20 * time.Millisecond,
+		PublicURL:     "https://kyc.example.test",
+		InputTimeout:  opts.inputTimeout,
+		StepTimeout:   opts.stepTimeout,
+		PollInterval:  20 * time.Millisecond,
+		MaxPhotoBytes: opts.maxPhotoBytes,
+		MaxVideoBytes: opts.maxVideoBytes,
 	}, identity.Deps{
 		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Logger: logger,
 		URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour), Observer: opts.observer,
