@@ -50,63 +50,104 @@ type inputDescriptor struct {
 	} `json:"data"`
 }
 
+// Inputs is one send-input request: its files, what the merchant said of
+// the person, and the IP address the request came from.
+type Inputs struct {
+	// Uploads are the files with their descriptions.
+	Uploads []Upload
+	// Person is the optional person part, or nil.
+	Person *Person
+	// RequestIP is the request's peer IP address as the gateway saw it
+	// (set by the handler, not by the form); empty when unknown.
+	RequestIP string
+}
+
+// sendInputForm collects the parts of a send-input form as they are read.
+type sendInputForm struct {
+	descriptors []inputDescriptor
+	files       map[string][]byte
+	person      *Person
+	personSeen  bool
+}
+
 // ParseSendInput reads a send-input form: an "inputs" part (a JSON array
-// naming each file's input type and filename) and the file parts. Every
-// described file must be present and every file described. maxFile caps
-// each file; the route caps the whole body.
-func ParseSendInput(r *multipart.Reader, maxFile int64) ([]Upload, error) {
-	var descriptors []inputDescriptor
-	files := map[string][]byte{}
+// naming each file's input type and filename), the file parts and an
+// optional "person" part (a JSON Person). Every described file must be
+// present and every file described. maxFile caps each file; the route caps
+// the whole body.
+func ParseSendInput(r *multipart.Reader, maxFile int64) (Inputs, error) {
+	form := &sendInputForm{files: map[string][]byte{}}
 	for {
 		part, err := r.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, formError(err)
+			return Inputs{}, formError(err)
 		}
-		if err := readPart(part, maxFile, &descriptors, files); err != nil {
-			return nil, err
+		if err := form.readPart(part, maxFile); err != nil {
+			return Inputs{}, err
 		}
 	}
-	if descriptors == nil {
-		return nil, camara.ErrInvalidArgument.WithMessage("the form needs an inputs part describing the files")
+	if form.descriptors == nil {
+		return Inputs{}, camara.ErrInvalidArgument.WithMessage("the form needs an inputs part describing the files")
 	}
-	return matchFiles(descriptors, files)
+	uploads, err := matchFiles(form.descriptors, form.files)
+	if err != nil {
+		return Inputs{}, err
+	}
+	return Inputs{Uploads: uploads, Person: form.person}, nil
 }
 
-// readPart reads the inputs part or one file part.
-func readPart(part *multipart.Part, maxFile int64, descriptors *[]inputDescriptor, files map[string][]byte) error {
+// readPart reads the inputs part, the person part or one file part.
+func (form *sendInputForm) readPart(part *multipart.Part, maxFile int64) error {
 	defer func() { _ = part.Close() }()
 	if part.FormName() == "inputs" && part.FileName() == "" {
-		if *descriptors != nil {
+		if form.descriptors != nil {
 			return camara.ErrInvalidArgument.WithMessage("the form has two inputs parts")
 		}
 		raw, err := readLimited(part, maxInputsPartBytes, "the inputs part")
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(raw, descriptors); err != nil || *descriptors == nil {
+		if err := json.Unmarshal(raw, &form.descriptors); err != nil || form.descriptors == nil {
 			return camara.ErrInvalidArgument.WithMessage("the inputs part must be a JSON array of {inputType, data: {filename}}")
 		}
 		return nil
 	}
+	if part.FormName() == "person" && part.FileName() == "" {
+		return form.readPerson(part)
+	}
 	name := part.FileName()
 	if name == "" {
-		return camara.ErrInvalidArgument.WithMessage("unexpected form field: only inputs and files are accepted")
+		return camara.ErrInvalidArgument.WithMessage("unexpected form field: only inputs, person and files are accepted")
 	}
-	if _, dup := files[name]; dup {
+	if _, dup := form.files[name]; dup {
 		return camara.ErrInvalidArgument.WithMessage("two files share a filename")
 	}
-	if len(files) == maxFiles {
+	if len(form.files) == maxFiles {
 		return camara.ErrInvalidArgument.WithMessage("at most %d files per request", maxFiles)
 	}
 	data, err := readLimited(part, maxFile, "a file")
 	if err != nil {
 		return err
 	}
-	files[name] = data
+	form.files[name] = data
 	return nil
+}
+
+// readPerson reads the person part.
+func (form *sendInputForm) readPerson(part *multipart.Part) error {
+	if form.personSeen {
+		return camara.ErrInvalidArgument.WithMessage("the form has two person parts")
+	}
+	form.personSeen = true
+	raw, err := readLimited(part, maxInputsPartBytes, "the person part")
+	if err != nil {
+		return err
+	}
+	form.person, err = parsePerson(raw)
+	return err
 }
 
 // readLimited reads r, refusing more than limit bytes.
@@ -161,13 +202,15 @@ type InputResult struct {
 	Result bool `json:"result"`
 }
 
-// SendInput stores the uploads of the merchant's verification. The
+// SendInput stores the inputs of the merchant's verification. The
 // verification must still take inputs; each upload must be an input the
 // flow expects and has not received, of a supported type and size. The
 // files are stored before the answer; once every expected input is in,
 // processing is scheduled at once (otherwise it starts when the input
-// window ends).
-func (s *Service) SendInput(ctx context.Context, merchantID, id string, uploads []Upload) ([]InputResult, error) {
+// window ends). A person part replaces the one received before; the
+// request IP is kept with it for the person's profile.
+func (s *Service) SendInput(ctx context.Context, merchantID, id string, in Inputs) ([]InputResult, error) {
+	uploads := in.Uploads
 	if len(uploads) == 0 {
 		return nil, camara.ErrInvalidArgument.WithMessage("inputs must describe at least one file")
 	}
@@ -179,7 +222,7 @@ func (s *Service) SendInput(ctx context.Context, merchantID, id string, uploads 
 		if err := s.checkUploads(v, uploads); err != nil {
 			return nil, err
 		}
-		err = s.storeInputs(ctx, v, uploads)
+		err = s.storeInputs(ctx, v, in)
 		if errors.Is(err, store.ErrConflict) && attempt < 3 {
 			continue // processing or another upload changed it: check again
 		}
@@ -240,8 +283,9 @@ func (s *Service) checkFile(i int, u Upload) error {
 
 // storeInputs writes the files, then the state that references them. On a
 // failed state write the files are removed again.
-func (s *Service) storeInputs(ctx context.Context, v *verification, uploads []Upload) error {
+func (s *Service) storeInputs(ctx context.Context, v *verification, inputs Inputs) error {
 	now := s.now()
+	uploads := inputs.Uploads
 	keys := make([]string, 0, len(uploads))
 	for _, u := range uploads {
 		ext, _ := mediaType(u.InputType, u.Data)
@@ -254,6 +298,12 @@ func (s *Service) storeInputs(ctx context.Context, v *verification, uploads []Up
 		keys = append(keys, key)
 		in, _ := v.state.input(u.InputType)
 		in.MediaKey, in.ReceivedAt, in.Document = key, now, u.document
+	}
+	if inputs.Person != nil {
+		v.state.Person = inputs.Person
+	}
+	if inputs.RequestIP != "" {
+		v.state.RequestIP = inputs.RequestIP
 	}
 	var specs []eventSpec
 	if v.state.allInputsReceived() {

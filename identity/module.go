@@ -181,11 +181,14 @@ func (m *Module) sendInput(c *gin.Context) error {
 	if err != nil {
 		return camara.ErrInvalidArgument.WithMessage("the body must be a multipart/form-data form with a boundary")
 	}
-	uploads, err := ParseSendInput(form, max(m.svc.cfg.MaxPhotoBytes, m.svc.cfg.MaxVideoBytes))
+	inputs, err := ParseSendInput(form, max(m.svc.cfg.MaxPhotoBytes, m.svc.cfg.MaxVideoBytes))
 	if err != nil {
 		return err
 	}
-	results, err := m.svc.SendInput(c.Request.Context(), merchant(c), c.Param("verificationId"), uploads)
+	// The TCP peer: the gateway trusts no forwarding header (no trusted
+	// proxies are configured), so a client cannot choose the IP recorded.
+	inputs.RequestIP = c.RemoteIP()
+	results, err := m.svc.SendInput(c.Request.Context(), merchant(c), c.Param("verificationId"), inputs)
 	if err != nil {
 		return err
 	}

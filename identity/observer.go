@@ -40,6 +40,13 @@ type Report struct {
 	// SealedTemplate is the person's face template sealed with the
 	// template key (biometric.SealTemplate), or nil.
 	SealedTemplate []byte
+	// Person is what the merchant said of the person with the inputs
+	// (see Person), or nil. It is personal data.
+	Person *Person
+	// ClientIP is the person's IP address: the one the merchant declared
+	// in the person part, else the peer address of the latest send-input
+	// request; empty when unknown. It is personal data.
+	ClientIP string
 }
 
 // report describes v for the observer.
@@ -59,6 +66,11 @@ func report(v *verification, at time.Time) Report {
 	if c, ok := bestCapture(v); ok {
 		r.SealedTemplate = c.SealedTemplate
 	}
+	if p := v.state.Person; p != nil {
+		person := *p
+		r.Person = &person
+	}
+	r.ClientIP = v.state.clientIP()
 	return r
 }
 

@@ -53,6 +53,13 @@ type state struct {
 	Captures map[string]capture `json:"captures,omitempty"`
 	// CompletedAt is when the verification ended.
 	CompletedAt time.Time `json:"completedAt,omitzero"`
+	// Person is what the merchant said of the person with the inputs (the
+	// latest person part received): personal data, never rendered nor
+	// logged; it feeds the person's profile.
+	Person *Person `json:"person,omitempty"`
+	// RequestIP is the IP address of the latest send-input request, as
+	// the gateway saw its peer: personal data, never rendered nor logged.
+	RequestIP string `json:"requestIp,omitempty"`
 }
 
 // flowSnapshot is the part of a flow a verification runs with.

@@ -28,8 +28,11 @@ func (o VerificationObserver) VerificationDeleted(ctx context.Context, merchantI
 
 // FactsFromReport maps a verifications report to facts: the status taken
 // with its date, the steps completed without an error, the sealed face
-// template and, when the merchant gave the document photo's number (with
-// its type and country), the document identity that names the profile.
+// template, when the merchant gave the document photo's number (with its
+// type and country) the document identity that names the profile, and
+// what the merchant said of the person: the full name (watch-list
+// screening), the client IP and e-mail (request signals) and, only when
+// the person agreed to share it, the contact data.
 func FactsFromReport(r identity.Report) VerificationFacts {
 	f := VerificationFacts{
 		MerchantID:     r.MerchantID,
@@ -38,6 +41,7 @@ func FactsFromReport(r identity.Report) VerificationFacts {
 		CreatedAt:      r.CreatedAt,
 		CompletedSteps: r.CompletedSteps,
 		FaceTemplate:   r.SealedTemplate,
+		Signals:        RequestSignals{IP: r.ClientIP},
 	}
 	if r.Status != "" && !r.ChangedAt.IsZero() {
 		f.StatusChanges = []StatusChange{{Status: r.Status, At: r.ChangedAt}}
@@ -45,5 +49,23 @@ func FactsFromReport(r identity.Report) VerificationFacts {
 	if r.DocumentNumber != "" {
 		f.Document = &DocumentIdentity{Country: r.DocumentCountry, Type: r.DocumentType, Number: r.DocumentNumber}
 	}
+	if p := r.Person; p != nil {
+		f.Names = nonEmpty(p.FullName)
+		f.Signals.Email = p.Email
+		if p.ContactSharingConsent {
+			f.Contact = Contact{
+				PhoneNumbers: nonEmpty(p.PhoneNumber), Emails: nonEmpty(p.Email), Addresses: nonEmpty(p.Address),
+				ShareConsent: true,
+			}
+		}
+	}
 	return f
+}
+
+// nonEmpty returns s as a one-element list, or nil when it is empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

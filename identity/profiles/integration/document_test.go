@@ -25,6 +25,12 @@ type upload struct {
 // resource.
 func (e *env) verifyWith(merchant string, steps []string, identityID string, uploads ...upload) map[string]any {
 	e.t.Helper()
+	return e.verifyPerson(merchant, steps, identityID, "", uploads...)
+}
+
+// verifyPerson is verifyWith with a person part (none when empty).
+func (e *env) verifyPerson(merchant string, steps []string, identityID, person string, uploads ...upload) map[string]any {
+	e.t.Helper()
 	status, flow := e.postJSON("/v2/flows", merchant, map[string]any{"name": "flow", "steps": steps})
 	require.Equal(e.t, http.StatusCreated, status, "flow: %v", flow)
 	start := map[string]any{"flowId": flow["id"]}
@@ -45,6 +51,9 @@ func (e *env) verifyWith(merchant string, steps []string, identityID string, upl
 		descriptors += `{"inputType":"` + u.inputType + `","data":{"filename":"` + u.inputType + `.jpg"` + u.data + `}}`
 	}
 	require.NoError(e.t, w.WriteField("inputs", descriptors+"]"))
+	if person != "" {
+		require.NoError(e.t, w.WriteField("person", person))
+	}
 	for _, u := range uploads {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", `form-data; name="`+u.inputType+`"; filename="`+u.inputType+`.jpg"`)
