@@ -135,6 +135,11 @@ func Load(path string) (Config, error) {
 // Parse decodes YAML over Default, expanding ${NAME} with lookup, and
 // validates the result. Unknown keys are errors.
 func Parse(raw []byte, lookup func(string) (string, bool)) (Config, error) {
+	return parse(raw, lookup, Requirements{})
+}
+
+// parse is Parse that also checks req.
+func parse(raw []byte, lookup func(string) (string, bool), req Requirements) (Config, error) {
 	expanded, err := expandEnv(raw, lookup)
 	if err != nil {
 		return Config{}, err
@@ -143,7 +148,7 @@ func Parse(raw []byte, lookup func(string) (string, bool)) (Config, error) {
 	if err := yaml.UnmarshalStrict(expanded, &cfg); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.ValidateFor(req); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil

@@ -63,3 +63,25 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return raw
 }
+
+func TestIssuerIsRequiredOutsideDemoWithTheOtherProblems(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kycgate.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("server:\n  listen: nowhere\n"), 0o600))
+
+	_, err := config.LoadFor(path, config.Requirements{Issuer: true})
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "auth.issuer: required")
+	assert.ErrorContains(t, err, "server.listen", "reported with the other problems")
+
+	_, err = config.LoadFor(path, config.Requirements{})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "auth.issuer", "not required for --demo or commands without tokens")
+
+	_, err = config.LoadFor(example("operator.yaml"), config.Requirements{Issuer: true})
+	assert.ErrorContains(t, err, "auth.issuer: required", "the example operator runs with --demo only")
+	t.Setenv("KYCGATE_OPERATOR_SECRET", "demo-secret")
+	_, err = config.LoadFor(example("aggregator.yaml"), config.Requirements{Issuer: true})
+	assert.NoError(t, err)
+	assert.NoError(t, config.Default().ValidateFor(config.Requirements{}))
+	assert.ErrorContains(t, config.Default().ValidateFor(config.Requirements{Issuer: true}), "auth.issuer")
+}

@@ -27,7 +27,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*configPath)
+	cfg, err := loadConfigFor(*configPath, config.Requirements{Issuer: !*demo})
 	if err != nil {
 		return err
 	}
@@ -108,11 +108,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 // loadConfig reads the file at path, or returns the defaults when path is
 // empty.
 func loadConfig(path string) (config.Config, error) {
+	return loadConfigFor(path, config.Requirements{})
+}
+
+// loadConfigFor is loadConfig that also checks req, with every other
+// problem of the configuration.
+func loadConfigFor(path string, req config.Requirements) (config.Config, error) {
 	if path == "" {
 		cfg := config.Default()
-		return cfg, cfg.Validate()
+		return cfg, cfg.ValidateFor(req)
 	}
-	return config.Load(path)
+	return config.LoadFor(path, req)
 }
 
 // authConfig maps the configuration to the verifier's settings.
