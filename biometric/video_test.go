@@ -20,7 +20,7 @@ import (
 )
 
 // requireFFmpeg returns the ffmpeg path or skips (fails in CI).
-func requireFFmpeg(t *testing.T) string {
+func requireFFmpeg(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("ffmpeg")
 	if err != nil {

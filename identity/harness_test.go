@@ -438,10 +438,23 @@ func sharedPath(t testing.TB, parts ...string) string {
 	return dir
 }
 
+// facesDir returns the shared face photos folder: KYCGATE_FACES_DIR when
+// set, else ../shared/faces; it skips (fails in CI) when it is missing.
+func facesDir(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("KYCGATE_FACES_DIR"); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			skipOrFail(t, "shared face photos missing at %s", dir)
+		}
+		return dir
+	}
+	return sharedPath(t, "faces")
+}
+
 // face reads a shared face photo.
 func face(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedPath(t, "faces"), name))
+	data, err := os.ReadFile(filepath.Join(facesDir(t), name))
 	require.NoError(t, err)
 	return data
 }

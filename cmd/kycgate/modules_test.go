@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +139,7 @@ func (c *demoClient) verify(flow, identityID string, photo []byte) map[string]an
 // demoAssets returns the face models folder (KYCGATE_MODELS_DIR, else the
 // module's .models) and the shared photos folder (KYCGATE_FACES_DIR, else
 // ../shared/faces); it skips loudly when one is missing, and fails in CI.
-func demoAssets(t *testing.T) (models, faces string) {
+func demoAssets(t testing.TB) (models, faces string) {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
@@ -281,4 +282,40 @@ type reverifyEvent struct {
 		Data  map[string]any `json:"data"`
 		Error map[string]any `json:"error"`
 	} `json:"step"`
+}
+
+// outcomeTB records whether a helper failed or skipped the test it was
+// given, and stops the helper's goroutine as the real methods do.
+type outcomeTB struct {
+	testing.TB
+	failed, skipped bool
+}
+
+func (o *outcomeTB) Helper()               {}
+func (o *outcomeTB) Errorf(string, ...any) { o.failed = true }
+func (o *outcomeTB) Fatalf(string, ...any) { o.failed = true; runtime.Goexit() }
+func (o *outcomeTB) FailNow()              { o.failed = true; runtime.Goexit() }
+func (o *outcomeTB) Skipf(string, ...any)  { o.skipped = true; runtime.Goexit() }
+
+// TestDemoAssetsFailInCI checks that the demo story fails, rather than
+// skips, when CI is set and the models or the photos are missing.
+func TestDemoAssetsFailInCI(t *testing.T) {
+	empty := t.TempDir()
+	for name, env := range map[string]string{"models": biometric.ModelsDirEnv, "photos": "KYCGATE_FACES_DIR"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(env, filepath.Join(empty, "missing"))
+			for ci, want := range map[string]bool{"true": true, "": false} {
+				t.Setenv("CI", ci)
+				o := &outcomeTB{TB: t}
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					demoAssets(o)
+				}()
+				<-done
+				assert.Equal(t, want, o.failed, "CI=%q fails", ci)
+				assert.Equal(t, !want, o.skipped, "CI=%q skips", ci)
+			}
+		})
+	}
 }
