@@ -37,6 +37,8 @@ type NFC struct {
 	Trust NFCTrust `json:"trust"`
 	// Redeem limits failed init-code redemptions.
 	Redeem NFCRedeem `json:"redeem"`
+	// LostStolen is the list of documents reported lost or stolen.
+	LostStolen NFCLostStolen `json:"lost_stolen"`
 	// Partners are the partners allowed to start sessions.
 	Partners []NFCPartner `json:"partners"`
 }
@@ -56,6 +58,17 @@ type NFCTrust struct {
 	// AllowMissingAA accepts a chip that supports Active Authentication
 	// but sent no response.
 	AllowMissingAA bool `json:"allow_missing_aa"`
+}
+
+// NFCLostStolen names the list of documents reported lost or stolen
+// (written by `kycgate nfc lost-stolen-import`) and the key its entries
+// were hashed with.
+type NFCLostStolen struct {
+	// File is the list; empty consults no list.
+	File string `json:"file"`
+	// Key is the HMAC key of the entries, at least 32 bytes in standard
+	// base64 (write it as ${NAME}); required with File.
+	Key string `json:"key"`
 }
 
 // NFCRedeem limits failed redemptions of init codes within a window.
@@ -156,6 +169,11 @@ func (n NFC) validate() []error {
 	if n.UploadKey != "" {
 		if key, err := base64.StdEncoding.DecodeString(n.UploadKey); err != nil || len(key) != 32 {
 			add("nfc.upload_key: must be 32 bytes in base64")
+		}
+	}
+	if n.LostStolen.File != "" {
+		if key, err := base64.StdEncoding.DecodeString(n.LostStolen.Key); err != nil || len(key) < 32 {
+			add("nfc.lost_stolen.key: must be at least 32 bytes in base64 when nfc.lost_stolen.file is set")
 		}
 	}
 	switch n.Trust.Revocation {

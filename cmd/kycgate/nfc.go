@@ -18,6 +18,7 @@ import (
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/nfc/chipfile"
+	"github.com/kycgate/kycgate/nfc/loststolen"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/nfc/readerclient"
 	"github.com/kycgate/kycgate/nfc/result"
@@ -42,7 +43,10 @@ const nfcUsage = `usage:
   kycgate nfc reader -code CODE [-gateway URL] [-chip FILE] [-selfie FILE]...
                                                    play the reader app: redeem, seal, upload, poll
   kycgate nfc partner-key                          print a new partner api_key and its api_key_sha256
-  kycgate nfc upload-key                           print a new nfc.upload_key`
+  kycgate nfc upload-key                           print a new nfc.upload_key
+  kycgate nfc lost-stolen-key                      print a new nfc.lost_stolen.key
+  kycgate nfc lost-stolen-import -in CSV -out FILE hash a CSV of issuing_state,document_number into
+                                                   a lost-and-stolen list (key: $KYCGATE_NFC_LOST_STOLEN_KEY)`
 
 // runNFC dispatches the nfc sub-commands.
 func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,6 +73,11 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		_, err = fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(raw))
 		return err
+	case "lost-stolen-key":
+		_, err := fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(randomBytes(loststolen.MinKeyBytes)))
+		return err
+	case "lost-stolen-import":
+		return nfcLostStolenImport(args[1:], stdout, stderr)
 	default:
 		return errors.New(nfcUsage)
 	}
@@ -78,7 +87,7 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func nfcSpecimen(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("nfc specimen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	photo := fs.String("photo", "", "the holder's photo (JPEG or PNG) for DG2; none leaves DG2 out")
+	photo := fs.String("photo", "", "the holder's photo (JPEG or PNG) for DG2; without it DG2 holds a generated picture without a face")
 	out := fs.String("out", filepath.Join(demoDataDir, demoNFCDir), "folder for chip.json, csca.der and csca.crl")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -227,6 +236,7 @@ func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, shared *ve
 		logger.Warn("nfc.upload_key not set: a random upload key is used until the next restart")
 	}
 	logger.Info("nfc sessions enabled", slog.Int("trusted_cscas", n.TrustedCSCAs),
+		slog.Int("lost_stolen_entries", n.LostStolenEntries),
 		slog.Int("partners", len(cfg.NFC.Partners)), slog.String("upload_key_id", n.Service.Key().ID()))
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	context.AfterFunc(ctx, cancel)

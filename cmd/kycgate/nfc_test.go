@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/biometric"
+	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/nfc/setup"
 	"github.com/kycgate/kycgate/webhook"
 )
 
@@ -134,4 +137,44 @@ func mustRequest(t *testing.T, url string) *http.Request {
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
 	return req
+}
+
+// TestNFCLostStolenCommands makes a key, imports a plain CSV into a hashed
+// list and loads it as the gateway does; refusals quote no document.
+func TestNFCLostStolenCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var keyOut bytes.Buffer
+	require.NoError(t, run(ctx, []string{"nfc", "lost-stolen-key"}, &keyOut, io.Discard))
+	key := strings.TrimSpace(keyOut.String())
+
+	plain := filepath.Join(dir, "reported.csv")
+	require.NoError(t, os.WriteFile(plain, []byte("issuing_state,document_number\nUTO,L898902C3\nD,C01X00T47\n"), 0o600))
+	list := filepath.Join(dir, "lost-stolen.txt")
+	importArgs := []string{"nfc", "lost-stolen-import", "-in", plain, "-out", list}
+
+	t.Setenv(lostStolenKeyEnv, "")
+	err := run(ctx, importArgs, io.Discard, io.Discard)
+	require.ErrorContains(t, err, lostStolenKeyEnv, "no key, no list")
+
+	t.Setenv(lostStolenKeyEnv, key)
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, importArgs, &out, io.Discard))
+	assert.Contains(t, out.String(), "2 documents read, 2 distinct entries")
+	written, err := os.ReadFile(list)
+	require.NoError(t, err)
+	assert.NotContains(t, string(written), "L898902C3")
+	assert.NotContains(t, out.String(), "L898902C3")
+
+	loaded, err := setup.LoadLostStolen(config.NFCLostStolen{File: list, Key: key})
+	require.NoError(t, err)
+	assert.True(t, loaded.Listed("UTO", "L898902C3"))
+	assert.True(t, loaded.Listed("D<<", "C01X00T47"))
+	assert.False(t, loaded.Listed("UTO", "C01X00T47"))
+
+	require.NoError(t, os.WriteFile(plain, []byte("UTO,L898902C3\nL898902C4\n"), 0o600))
+	err = run(ctx, importArgs, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "line 2")
+	assert.NotContains(t, err.Error(), "L898902C4")
+	require.ErrorContains(t, run(ctx, []string{"nfc", "lost-stolen-import"}, io.Discard, io.Discard), "-in and -out")
 }

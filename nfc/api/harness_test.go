@@ -122,6 +122,7 @@ type envOptions struct {
 	maxFailures int
 	engine      biometric.Engine
 	observer    service.Observer
+	lostStolen  config.NFCLostStolen
 }
 
 func newEnv(t *testing.T, opts envOptions) *env {
@@ -167,6 +168,7 @@ func nfcConfig(t *testing.T, webhookURL string, opts envOptions) config.NFC {
 	cfg.Enabled = true
 	cfg.AllowInsecureURLs = true
 	cfg.Trust = config.NFCTrust{Certificates: []string{cscaPath}, CRLs: []string{crlPath}, Revocation: config.NFCRevocationRequire}
+	cfg.LostStolen = opts.lostStolen
 	if opts.maxFailures > 0 {
 		cfg.Redeem.MaxFailuresPerAddress, cfg.Redeem.MaxFailuresPerCode = opts.maxFailures, opts.maxFailures
 	} else {

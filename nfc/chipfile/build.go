@@ -21,8 +21,8 @@ import (
 // specimen holder, Anna Maria Eriksson of Utopia.
 type Options struct {
 	// Photo is the holder's face, JPEG or PNG; it becomes DG2 as JPEG,
-	// scaled down to at most 480 pixels high. Empty builds a chip without
-	// DG2.
+	// scaled down to at most 480 pixels high. Empty puts a generated
+	// picture without a face into DG2, which every chip must carry.
 	Photo []byte
 	// Document gives the MRZ fields.
 	Document specimen.Document
@@ -61,12 +61,15 @@ func Build(o Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := specimen.ChipSpec{Document: o.Document}
-	if len(o.Photo) > 0 {
-		if spec.Face, spec.FaceWidth, spec.FaceHeight, err = portraitJPEG(o.Photo); err != nil {
+	spec := specimen.ChipSpec{Document: o.Document, FaceFormat: lds.ImageJPEG}
+	photo := o.Photo
+	if len(photo) == 0 {
+		if photo, err = placeholderPortrait(); err != nil {
 			return nil, err
 		}
-		spec.FaceFormat = lds.ImageJPEG
+	}
+	if spec.Face, spec.FaceWidth, spec.FaceHeight, err = portraitJPEG(photo); err != nil {
+		return nil, err
 	}
 	if !o.NoActiveAuthentication {
 		priv, err := rsa.GenerateKey(rand.Reader, 1024)
@@ -130,6 +133,23 @@ func authorities(kt specimen.KeyType, issuingState string, now time.Time) (*spec
 		return nil, nil, fmt.Errorf("chipfile: document signer: %w", err)
 	}
 	return csca, ds, nil
+}
+
+// placeholderPortrait is the DG2 picture of a specimen built without a
+// photo: a 120×160 grey gradient, no face, so face comparison reports
+// FACE_NOT_COMPARED.
+func placeholderPortrait() ([]byte, error) {
+	img := image.NewGray(image.Rect(0, 0, 120, 160))
+	for y := range 160 {
+		for x := range 120 {
+			img.Pix[img.PixOffset(x, y)] = uint8(64 + (x+y)/2)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, fmt.Errorf("chipfile: placeholder portrait: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // maxPortraitHeight is the height DG2 portraits are scaled down to.

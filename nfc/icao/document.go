@@ -10,7 +10,8 @@ import (
 	"github.com/kycgate/kycgate/nfc/icao/mrz"
 )
 
-// checkDG1 parses the MRZ, then checks country, consent and expiry.
+// checkDG1 parses the MRZ, then checks country, the lost-and-stolen list,
+// consent and expiry.
 func (v *verification) checkDG1() *failure {
 	m, err := lds.ParseDG1(v.input.DataGroups[1])
 	var cd *mrz.CheckDigitError
@@ -22,6 +23,9 @@ func (v *verification) checkDG1() *failure {
 	}
 	v.result.Document = documentOf(m)
 	if f := v.checkCountry(m); f != nil {
+		return f
+	}
+	if f := v.checkLostOrStolen(m); f != nil {
 		return f
 	}
 	if f := v.checkConsent(m); f != nil {
@@ -56,6 +60,19 @@ func (v *verification) checkCountry(m *mrz.MRZ) *failure {
 		if c.country != alpha2 {
 			return fail(CountryMismatch, "issuing state differs from the "+c.name+" certificate country "+c.country)
 		}
+	}
+	return nil
+}
+
+// checkLostOrStolen looks the passively authenticated document up in the
+// list of documents reported lost or stolen, before consent and expiry, so
+// that a listed document is reported as such whatever else is wrong.
+func (v *verification) checkLostOrStolen(m *mrz.MRZ) *failure {
+	if v.opts.LostOrStolen == nil {
+		return nil
+	}
+	if v.opts.LostOrStolen.Listed(m.IssuingState, m.DocumentNumber) {
+		return fail(DocumentLostOrStolen, "issuing state and document number are on the lost-and-stolen list")
 	}
 	return nil
 }

@@ -39,6 +39,12 @@ const (
 	RevocationAllowUnknown
 )
 
+// DocumentList is a list of documents reported lost or stolen, keyed by
+// the MRZ's issuing state and document number (package loststolen).
+type DocumentList interface {
+	Listed(issuingState, documentNumber string) bool
+}
+
 // Options configure Verify.
 type Options struct {
 	// Trust holds the CSCA certificates and CRLs. Required.
@@ -49,6 +55,9 @@ type Options struct {
 	Consent *Consent
 	// Revocation is the policy without a current CRL.
 	Revocation RevocationPolicy
+	// LostOrStolen, when set, is consulted once passive authentication
+	// passed and DG1 was read.
+	LostOrStolen DocumentList
 }
 
 // Document is the verified content of DG1.

@@ -36,6 +36,9 @@ const (
 	ConsentMismatch Verdict = "CONSENT_MISMATCH"
 	// DocumentExpired means DG1's date of expiry has passed.
 	DocumentExpired Verdict = "DOCUMENT_EXPIRED"
+	// DocumentLostOrStolen means the issuing state and document number of
+	// DG1 are on the configured list of documents reported lost or stolen.
+	DocumentLostOrStolen Verdict = "DOCUMENT_LOST_OR_STOLEN"
 	// AAFailed means EF.SOD lists DG15 and DG15 was not uploaded, or the
 	// Active Authentication response is missing or did not verify.
 	AAFailed Verdict = "AA_FAILED"
@@ -47,6 +50,6 @@ func Verdicts() []Verdict {
 		Authentic, SODMalformed, DataGroupMissing, DataGroupMalformed, DGHashMismatch,
 		SODSignatureInvalid, AlgorithmUnsupported, CSCAUnknown, CertificateExpired,
 		DSRevoked, RevocationUnknown, CountryMismatch, MRZCheckDigitInvalid,
-		ConsentMismatch, DocumentExpired, AAFailed,
+		ConsentMismatch, DocumentExpired, AAFailed, DocumentLostOrStolen,
 	}
 }

@@ -35,7 +35,8 @@ func fail(v Verdict, detail string) *failure {
 // Verify checks the chip data and returns the verdict. The steps run in
 // order and stop at the first failure: EF.SOD decoding, data group hashes,
 // the SOD signature, the chain to a trusted CSCA, validity periods,
-// revocation, DG1 (check digits, country, consent, expiry), the other data
+// revocation, DG1 (check digits, country, the lost-and-stolen list,
+// consent, expiry), the other data
 // groups, and Active Authentication, which is only attempted once passive
 // authentication passed.
 func Verify(input ChipData, opts Options) Result {

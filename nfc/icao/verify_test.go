@@ -1,6 +1,7 @@
 package icao
 
 import (
+	"bytes"
 	"crypto"
 	"encoding/hex"
 	"math/big"
@@ -14,6 +15,7 @@ import (
 	"github.com/kycgate/kycgate/nfc/icao/specimen"
 	"github.com/kycgate/kycgate/nfc/icao/tlv"
 	"github.com/kycgate/kycgate/nfc/icao/trust"
+	"github.com/kycgate/kycgate/nfc/loststolen"
 )
 
 // verdictCase turns an authentic fixture into one expected verdict.
@@ -101,12 +103,27 @@ var verdictCases = []verdictCase{
 		delete(f.input.DataGroups, 15)
 		f.input.AASignature = nil
 	}, AAFailed, "DG15 is listed in EF.SOD but was not uploaded"},
+	{"document on the lost-and-stolen list", func(t *testing.T, f *fixture) {
+		f.opts.LostOrStolen = lostStolen(t, "UTO,L898902C3\n")
+	}, DocumentLostOrStolen, ""},
+	{"another document on the lost-and-stolen list", func(t *testing.T, f *fixture) {
+		f.opts.LostOrStolen = lostStolen(t, "UTO,L898902C4\nD,L898902C3\n")
+	}, Authentic, ""},
 	{"dg2 missing", func(t *testing.T, f *fixture) {
 		delete(f.input.DataGroups, 2)
 	}, DataGroupMissing, "DG2"},
 	{"dg2 empty", func(t *testing.T, f *fixture) {
 		f.input.DataGroups[2] = nil
 	}, DataGroupMissing, "DG2"},
+}
+
+// lostStolen returns a lost-and-stolen list of the CSV documents.
+func lostStolen(t *testing.T, csv string) *loststolen.List {
+	l, err := loststolen.New(bytes.Repeat([]byte{7}, loststolen.MinKeyBytes))
+	require.NoError(t, err)
+	_, err = l.Import(strings.NewReader(csv))
+	require.NoError(t, err)
+	return l
 }
 
 // bigInt keeps the table readable.

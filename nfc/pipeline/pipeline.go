@@ -38,6 +38,9 @@ type Pipeline struct {
 	Portraits portrait.Decoder
 	// Seen looks up earlier uploads of the same EF.SOD; nil skips the check.
 	Seen SODSeen
+	// LostOrStolen is the list of documents reported lost or stolen; nil
+	// consults none.
+	LostOrStolen icao.DocumentList
 }
 
 // Outcome is the result of one verification.
@@ -61,7 +64,7 @@ func (p *Pipeline) Run(ctx context.Context, sess session.Session, up *upload.Upl
 	}
 	chip := icao.ChipData{SOD: up.SOD, DataGroups: groups, Challenge: sess.Challenge, AASignature: up.AASignature}
 	res := icao.Verify(chip, icao.Options{
-		Trust: p.Trust, Now: now, Revocation: p.Revocation,
+		Trust: p.Trust, Now: now, Revocation: p.Revocation, LostOrStolen: p.LostOrStolen,
 		Consent: &icao.Consent{
 			DocumentNumber: up.Consent.DocumentNumber,
 			DateOfBirth:    up.Consent.DateOfBirth,
@@ -81,13 +84,18 @@ func (p *Pipeline) Run(ctx context.Context, sess session.Session, up *upload.Upl
 }
 
 // disclosable reports whether the document data and portrait may be sent:
-// passive authentication passed and neither the holder (consent) nor the
-// chip (Active Authentication) is in doubt.
+// passive authentication passed and neither the holder (consent), the chip
+// (Active Authentication) nor the document (reported lost or stolen) is in
+// doubt.
 func disclosable(res icao.Result) bool {
 	if !res.PassiveAuthentication {
 		return false
 	}
-	return res.Verdict != icao.ConsentMismatch && res.Verdict != icao.AAFailed
+	switch res.Verdict {
+	case icao.ConsentMismatch, icao.AAFailed, icao.DocumentLostOrStolen:
+		return false
+	}
+	return true
 }
 
 // flagChecks adds the flags about revocation, Active Authentication and an

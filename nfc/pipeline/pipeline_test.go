@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/kycgate/kycgate/nfc/icao"
 	"github.com/kycgate/kycgate/nfc/icao/trust"
+	"github.com/kycgate/kycgate/nfc/loststolen"
 	"github.com/kycgate/kycgate/nfc/result"
 )
 
@@ -51,6 +54,7 @@ func TestRunWithholdsDataUnlessDisclosable(t *testing.T) {
 		{"aa response withheld", func(f *fixture) { f.up.AASignature = nil }, icao.AAFailed},
 		{"dg2 tampered", func(f *fixture) { f.up.DataGroups["2"][30] ^= 1 }, icao.DGHashMismatch},
 		{"csca not trusted", func(f *fixture) { f.pipeline.Trust = trust.NewStore() }, icao.CSCAUnknown},
+		{"document reported lost or stolen", func(f *fixture) { f.pipeline.LostOrStolen = lostStolen(t, "UTO,L898902C3") }, icao.DocumentLostOrStolen},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,6 +67,7 @@ func TestRunWithholdsDataUnlessDisclosable(t *testing.T) {
 			p := out.Payload
 			assert.Equal(t, result.Err, p.Result)
 			assert.Equal(t, result.Lookup(string(tc.verdict)).Code, p.Code)
+			assert.Equal(t, result.Lookup(string(tc.verdict)).Message, p.Message)
 			assert.Equal(t, result.Data{}, p.Data)
 			assert.Empty(t, p.DocFaceImage)
 			assert.Empty(t, p.SelfieImage)
@@ -86,6 +91,16 @@ func TestRunWithholdsDataUnlessDisclosable(t *testing.T) {
 	}
 }
 
+// lostStolen returns a lost-and-stolen list of the CSV documents.
+func lostStolen(t *testing.T, csv string) *loststolen.List {
+	t.Helper()
+	l, err := loststolen.New(bytes.Repeat([]byte{9}, loststolen.MinKeyBytes))
+	require.NoError(t, err)
+	_, err = l.Import(strings.NewReader(csv))
+	require.NoError(t, err)
+	return l
+}
+
 func TestDisclosable(t *testing.T) {
 	tests := []struct {
 		res  icao.Result
@@ -95,6 +110,7 @@ func TestDisclosable(t *testing.T) {
 		{icao.Result{PassiveAuthentication: true, Verdict: icao.DocumentExpired}, true},
 		{icao.Result{PassiveAuthentication: true, Verdict: icao.ConsentMismatch}, false},
 		{icao.Result{PassiveAuthentication: true, Verdict: icao.AAFailed}, false},
+		{icao.Result{PassiveAuthentication: true, Verdict: icao.DocumentLostOrStolen}, false},
 		{icao.Result{PassiveAuthentication: false, Verdict: icao.DGHashMismatch}, false},
 	}
 	for _, tc := range tests {
@@ -127,6 +143,13 @@ func TestRunFlags(t *testing.T) {
 		f.pipeline.Seen = func(context.Context, string, string) (bool, error) { return false, errors.New("store down") }
 		_, err := f.pipeline.Run(context.Background(), f.sess, f.up, testNow)
 		assert.ErrorContains(t, err, "sod lookup")
+	})
+	t.Run("document not on the lost-and-stolen list", func(t *testing.T) {
+		f := newFixture(t, fixtureOptions{})
+		f.pipeline.LostOrStolen = lostStolen(t, "UTO,L898902C4\nD,L898902C3")
+		out, err := f.pipeline.Run(context.Background(), f.sess, f.up, testNow)
+		require.NoError(t, err)
+		assert.Equal(t, icao.Authentic, out.Verdict)
 	})
 	t.Run("no trust store", func(t *testing.T) {
 		f := newFixture(t, fixtureOptions{})

@@ -54,6 +54,7 @@ var outcomes = []Outcome{
 	{string(icao.RevocationUnknown), 403, "Revocation status unknown", "no current CRL was at hand and the policy requires one"},
 	{string(icao.ConsentMismatch), 501, "Consent data does not match the document", "the document number, birth or expiry date entered differs from DG1"},
 	{string(icao.DocumentExpired), 502, "Document expired", "DG1's date of expiry has passed"},
+	{string(icao.DocumentLostOrStolen), 503, MsgLostStolen, "the issuing state and document number are on the configured lost-and-stolen list"},
 	{VerificationFailed, 901, "Verification could not be completed", "an internal error stopped the verification"},
 }
 

@@ -1,7 +1,7 @@
 // Package setup builds the NFC module from the configuration: the CSCA
-// trust store from master lists, certificates and CRLs, the HPKE upload
-// key, the partners, the verification pipeline, the session service and
-// the gateway module.
+// trust store from master lists, certificates and CRLs, the list of
+// documents reported lost or stolen, the HPKE upload key, the partners,
+// the verification pipeline, the session service and the gateway module.
 package setup
 
 import (
@@ -53,6 +53,8 @@ type NFC struct {
 	TrustedCSCAs int
 	// EphemeralKey is true when no upload key was configured.
 	EphemeralKey bool
+	// LostStolenEntries is the size of the lost-and-stolen list (0 without).
+	LostStolenEntries int
 }
 
 // ErrAllowMissingAA refuses the former nfc.trust.allow_missing_aa option: a
@@ -71,6 +73,10 @@ func New(cfg config.NFC, d Deps) (*NFC, error) {
 	if err != nil {
 		return nil, err
 	}
+	lost, err := LoadLostStolen(cfg.LostStolen)
+	if err != nil {
+		return nil, err
+	}
 	key, ephemeral, err := UploadKey(cfg.UploadKey)
 	if err != nil {
 		return nil, err
@@ -82,6 +88,9 @@ func New(cfg config.NFC, d Deps) (*NFC, error) {
 	p := &pipeline.Pipeline{
 		Trust: ts, Revocation: revocationPolicy(cfg.Trust.Revocation),
 		Engine: d.Engine, Portraits: portrait.Decoder{}, Seen: d.Store.NFCSODSeenElsewhere,
+	}
+	if lost != nil {
+		p.LostOrStolen = lost
 	}
 	svc, err := service.New(service.Config{
 		CodeTTL: cfg.CodeTTL.D(), UploadTimeout: cfg.UploadTimeout.D(), MaxLivenessImages: cfg.MaxLivenessImages,
@@ -97,7 +106,11 @@ func New(cfg config.NFC, d Deps) (*NFC, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &NFC{Service: svc, Module: module, SweepInterval: cfg.SweepInterval.D(), TrustedCSCAs: ts.Len(), EphemeralKey: ephemeral}, nil
+	n := &NFC{Service: svc, Module: module, SweepInterval: cfg.SweepInterval.D(), TrustedCSCAs: ts.Len(), EphemeralKey: ephemeral}
+	if lost != nil {
+		n.LostStolenEntries = lost.Len()
+	}
+	return n, nil
 }
 
 // revocationPolicy maps the configured policy.

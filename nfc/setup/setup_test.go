@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"bytes"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/nfc/icao/trust"
+	"github.com/kycgate/kycgate/nfc/loststolen"
 	"github.com/kycgate/kycgate/nfc/seal"
 )
 
@@ -92,4 +94,36 @@ func TestNewRefusesAllowMissingAA(t *testing.T) {
 	cfg := config.NFC{Trust: config.NFCTrust{AllowMissingAA: true}}
 	_, err := New(cfg, Deps{})
 	assert.ErrorIs(t, err, ErrAllowMissingAA)
+}
+
+func TestLoadLostStolen(t *testing.T) {
+	dir := t.TempDir()
+	rawKey := bytes.Repeat([]byte{5}, loststolen.MinKeyBytes)
+	key := base64.StdEncoding.EncodeToString(rawKey)
+	list, err := loststolen.New(rawKey)
+	require.NoError(t, err)
+	list.Add("UTO", "L898902C3")
+	path := filepath.Join(dir, "lost-stolen.txt")
+	require.NoError(t, os.WriteFile(path, list.Marshal(), 0o600))
+
+	none, err := LoadLostStolen(config.NFCLostStolen{})
+	require.NoError(t, err)
+	assert.Nil(t, none, "no file, no list")
+
+	loaded, err := LoadLostStolen(config.NFCLostStolen{File: path, Key: key})
+	require.NoError(t, err)
+	assert.True(t, loaded.Listed("UTO", "L898902C3"))
+
+	otherKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{6}, loststolen.MinKeyBytes))
+	for name, cfg := range map[string]config.NFCLostStolen{
+		"other key":    {File: path, Key: otherKey},
+		"short key":    {File: path, Key: base64.StdEncoding.EncodeToString([]byte("short"))},
+		"no key":       {File: path},
+		"missing file": {File: filepath.Join(dir, "missing.txt"), Key: key},
+	} {
+		_, err := LoadLostStolen(cfg)
+		assert.Error(t, err, name)
+	}
+	_, err = LoadLostStolen(config.NFCLostStolen{File: path, Key: otherKey})
+	assert.ErrorIs(t, err, loststolen.ErrOtherKey)
 }

@@ -1,0 +1,56 @@
+package loststolen
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ErrImport means a line of the plain list is not "issuing state, document
+// number"; the error names the line, never its values.
+var ErrImport = errors.New("loststolen: import")
+
+// Import reads a plain CSV of issuing state (the MRZ's three-letter code,
+// e.g. UTO or D) and document number, one document per line, an optional
+// header line "issuing_state,document_number" and lines starting with '#'
+// ignored, and adds every document to l. It returns the number of lines
+// read. On an error nothing is added.
+func (l *List) Import(r io.Reader) (int, error) {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	var pending [][2]string
+	for {
+		record, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return 0, fmt.Errorf("%w: line %d is not CSV", ErrImport, line)
+		}
+		if len(pending) == 0 && isHeader(record) {
+			continue
+		}
+		if len(record) != 2 || Normalize(record[0]) == "" || Normalize(record[1]) == "" {
+			return 0, fmt.Errorf("%w: line %d needs an issuing state and a document number", ErrImport, line)
+		}
+		if n := len(Normalize(record[0])); n > 3 {
+			return 0, fmt.Errorf("%w: line %d: the issuing state is the MRZ's code of 1 to 3 letters", ErrImport, line)
+		}
+		pending = append(pending, [2]string{record[0], record[1]})
+	}
+	for _, p := range pending {
+		l.Add(p[0], p[1])
+	}
+	return len(pending), nil
+}
+
+// isHeader recognises the optional header line.
+func isHeader(record []string) bool {
+	return len(record) == 2 && strings.EqualFold(strings.TrimSpace(record[0]), "issuing_state") &&
+		strings.EqualFold(strings.TrimSpace(record[1]), "document_number")
+}
