@@ -107,6 +107,11 @@ type NFCPartner struct {
 	SendImages bool `json:"send_images"`
 	// SendVectors adds the face templates to the webhook.
 	SendVectors bool `json:"send_vectors"`
+	// MerchantID is the merchant (token client id) whose verifications
+	// this partner's sessions may be linked to with session_init's
+	// options.verification_id, feeding the person's profile; empty links
+	// none.
+	MerchantID string `json:"merchant_id"`
 }
 
 // The revocation policies of NFCTrust.Revocation.

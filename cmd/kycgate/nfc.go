@@ -23,6 +23,7 @@ import (
 	"github.com/kycgate/kycgate/nfc/readerclient"
 	"github.com/kycgate/kycgate/nfc/result"
 	"github.com/kycgate/kycgate/nfc/seal"
+	"github.com/kycgate/kycgate/nfc/service"
 	"github.com/kycgate/kycgate/nfc/setup"
 	"github.com/kycgate/kycgate/store"
 )
@@ -208,8 +209,10 @@ func readSelfies(paths []string, n int) ([][]byte, error) {
 // demo, with a demo partner whose webhooks go to the demo receiver) and
 // starts its sweeper. It uses the webhook worker, the face engine and the
 // metrics of shared; verdicts are counted in the metrics. The returned
-// stop ends the sweeper and releases the face engine.
-func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, shared *verificationsSetup, addr net.Addr, demo bool, logger *slog.Logger) ([]gateway.Module, func(), error) {
+// stop ends the sweeper and releases the face engine. link, when set,
+// builds the hook told the results of sessions linked to a verification,
+// from the partners (the demo's included).
+func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, shared *verificationsSetup, addr net.Addr, demo bool, logger *slog.Logger, link func([]config.NFCPartner) service.VerdictHook) ([]gateway.Module, func(), error) {
 	if demo {
 		if err := prepareDemoNFC(&cfg, addr, logger); err != nil {
 			return nil, nil, err
@@ -230,6 +233,9 @@ func setUpNFC(ctx context.Context, cfg config.Config, st store.Store, shared *ve
 	if err != nil {
 		shared.faces.release()
 		return nil, nil, err
+	}
+	if link != nil {
+		n.Service.SetVerdictHook(link(cfg.NFC.Partners))
 	}
 	shared.metrics.DeclareNFCVerdicts(verdictNames())
 	if n.EphemeralKey {
@@ -269,7 +275,7 @@ func prepareDemoNFC(cfg *config.Config, addr net.Addr, logger *slog.Logger) erro
 	cfg.NFC.Partners = append(cfg.NFC.Partners, config.NFCPartner{
 		ID: demoNFCPartner, APIKeySHA256: partner.HashKey(key), WebhookSecret: secret,
 		Webhook:    "http://" + addr.String() + demoWebhooksPath + "/",
-		SendImages: true, SendVectors: false,
+		SendImages: true, SendVectors: false, MerchantID: demoClientID,
 	})
 	dir := filepath.Join(demoDataDir, demoNFCDir)
 	if _, err := os.Stat(filepath.Join(dir, demoNFCCSCA)); err == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/identity/profiles"
+	"github.com/kycgate/kycgate/nfc/service"
 	"github.com/kycgate/kycgate/store"
 )
 
@@ -66,6 +67,16 @@ func setUpProfiles(cfg *config.Config, st store.Store, demo bool, logger *slog.L
 		slog.Float64("risk_threshold", cfg.Profiles.Risk.Threshold), slog.String("face_model", cal.ModelID),
 		slog.Int("face_index_max_templates", cfg.Profiles.FaceIndex.MaxTemplates))
 	return []gateway.Module{svc}, svc, nil
+}
+
+// nfcProfileLink returns the builder of the NFC verdict hook that records
+// the results of sessions linked to a verification in the person's
+// profile: each partner's sessions may be linked to verifications of its
+// nfc.partners[].merchant_id.
+func nfcProfileLink(recorder profiles.Recorder, logger *slog.Logger) func([]config.NFCPartner) service.VerdictHook {
+	return func(partners []config.NFCPartner) service.VerdictHook {
+		return profiles.NewNFCLink(recorder, partners, logger).Verdict
+	}
 }
 
 // prepareDemoProfiles enables profiles for the demo with a reference key

@@ -69,7 +69,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer verifications.stop()
-	nfcModules, stopNFC, err := setUpNFC(ctx, cfg, st, verifications, ln.Addr(), *demo, logger)
+	nfcModules, stopNFC, err := setUpNFC(ctx, cfg, st, verifications, ln.Addr(), *demo, logger, nfcProfileLink(recorder, logger))
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ type sessionInitBody struct {
 		NumImagesLiveness *int   `json:"num_images_liveness"`
 		Webhook           string `json:"webhook"`
 		RedirectURL       string `json:"redirect_URL"`
+		VerificationID    string `json:"verification_id"`
 	} `json:"options"`
 }
 
@@ -43,6 +44,7 @@ func (m *Module) sessionInit(c *gin.Context) error {
 		Options: service.InitOptions{
 			ForceMRZConsent: b.Options.ForceMRZConsent, NumImagesLiveness: b.Options.NumImagesLiveness,
 			Webhook: b.Options.Webhook, RedirectURL: b.Options.RedirectURL,
+			VerificationID: b.Options.VerificationID,
 		},
 	})
 	if err != nil {

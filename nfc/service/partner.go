@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 
 	"github.com/google/uuid"
 
@@ -30,6 +31,9 @@ type InitOptions struct {
 	NumImagesLiveness *int
 	Webhook           string
 	RedirectURL       string
+	// VerificationID links the session to a verification (see
+	// session.Options.VerificationID).
+	VerificationID string
 }
 
 // maxCodeDraws bounds the retries when a drawn code is held by a live session.
@@ -106,8 +110,17 @@ func (s *Service) sessionOptions(p partner.Partner, req InitRequest) (session.Op
 		}
 		o.RedirectURL = req.Options.RedirectURL
 	}
+	if id := req.Options.VerificationID; id != "" {
+		if !verificationIDPattern.MatchString(id) {
+			return o, detail(ErrInvalidOption, "verification_id must be 1 to 64 letters, digits, - or _")
+		}
+		o.VerificationID = id
+	}
 	return o, nil
 }
+
+// verificationIDPattern is what a verification id may look like.
+var verificationIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // scans checks send_scan against the values and the partner's permission.
 func scans(p partner.Partner, values []string) ([]session.Scan, error) {

@@ -15,7 +15,9 @@ import (
 	"github.com/kycgate/kycgate/nfc/attempts"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/nfc/pipeline"
+	"github.com/kycgate/kycgate/nfc/result"
 	"github.com/kycgate/kycgate/nfc/seal"
+	"github.com/kycgate/kycgate/nfc/session"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/webhook"
 )
@@ -51,6 +53,12 @@ type Observer interface {
 	// table, never from the document.
 	CountNFCVerdict(verdict string)
 }
+
+// VerdictHook is told the result of a session linked to a verification
+// (session.Options.VerificationID) once the result is stored, at the time
+// it was reached. It must not block for long and cannot change the
+// session; its failures are its own to log.
+type VerdictHook func(ctx context.Context, sess session.Session, payload result.Payload, at time.Time)
 
 // Config are the session timings and limits.
 type Config struct {
@@ -94,7 +102,13 @@ type Service struct {
 	now       func() time.Time
 	observer  Observer
 	codeGuard *attempts.Guard
+	// onVerdict, when set, learns the results of linked sessions.
+	onVerdict VerdictHook
 }
+
+// SetVerdictHook sets the hook told the results of sessions linked to a
+// verification. Call it before the service handles requests.
+func (s *Service) SetVerdictHook(h VerdictHook) { s.onVerdict = h }
 
 // New builds the service.
 func New(cfg Config, d Deps) (*Service, error) {

@@ -101,6 +101,9 @@ func (s *Service) finish(ctx context.Context, sess session.Session, to session.S
 	if s.observer != nil {
 		s.observer.CountNFCVerdict(payload.Verdict)
 	}
+	if s.onVerdict != nil && sess.Options.VerificationID != "" {
+		s.onVerdict(ctx, sess, payload, now)
+	}
 	return nil
 }
 

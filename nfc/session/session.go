@@ -36,6 +36,10 @@ type Options struct {
 	// ConfirmationTimeout is how long the partner has to confirm the
 	// webhook before the session errors.
 	ConfirmationTimeout time.Duration `json:"confirmation_timeout"`
+	// VerificationID links the session to a verification of the
+	// partner's merchant (session_init's options.verification_id); its
+	// result then feeds that person's profile. Empty links nothing.
+	VerificationID string `json:"verification_id,omitempty"`
 }
 
 // Sends reports whether the webhook carries scan.

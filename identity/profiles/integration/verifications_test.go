@@ -48,9 +48,23 @@ type env struct {
 	issuer   *devissuer.Issuer
 	gateway  *httptest.Server
 	profiles *profiles.Service
+	// nfc is the NFC module when the env serves it (newNFCEnv).
+	nfc *nfcParts
 }
 
 func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, false)
+}
+
+// newNFCEnv is newEnv serving the NFC module too, its results linked to
+// profiles as in serve.
+func newNFCEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, true)
+}
+
+func newEnvWith(t *testing.T, withNFC bool) *env {
 	t.Helper()
 	engine := faceEngine(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -88,8 +102,14 @@ func newEnv(t *testing.T) *env {
 	require.Eventually(t, func() bool { return verifier.Ready() == nil }, 5*time.Second, 10*time.Millisecond)
 	router, err := operators.NewRouter(nil)
 	require.NoError(t, err)
+	modules := []gateway.Module{identity.NewModule(verifications), prof}
+	var nfc *nfcParts
+	if withNFC {
+		nfc = newNFCParts(t, st, worker, prof)
+		modules = append(modules, nfc.module.Module)
+	}
 	srv, err := gateway.New(gateway.Deps{Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger,
-		Modules: []gateway.Module{identity.NewModule(verifications), prof}})
+		Modules: modules})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())
 
@@ -101,7 +121,7 @@ func newEnv(t *testing.T) *env {
 		ts.Close()
 		_ = st.Close()
 	})
-	return &env{t: t, issuer: issuer, gateway: ts, profiles: prof}
+	return &env{t: t, issuer: issuer, gateway: ts, profiles: prof, nfc: nfc}
 }
 
 func key(t *testing.T) []byte {
