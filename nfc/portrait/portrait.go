@@ -4,7 +4,9 @@
 // Debian's OpenJPEG command-line decoder opj_decompress (package
 // libopenjp2-tools) at a process boundary: the image is written to a
 // private temporary folder, decoded to PNG by the tool under a timeout, read
-// back and re-encoded as JPEG. A chip image is untrusted input; the
+// back and re-encoded as JPEG. The dimensions, components and tiles that
+// the codestream's SIZ marker declares are checked against the caps before
+// the tool runs, so that it never allocates for an oversized image. A chip image is untrusted input; the
 // decoder's crash or hang stays in its own process.
 package portrait
 
@@ -114,8 +116,12 @@ func (d Decoder) decode(data []byte, decode func(r io.Reader) (image.Image, erro
 	return img, nil
 }
 
-// decodeJPEG2000 runs opj_decompress and re-encodes its PNG as JPEG.
+// decodeJPEG2000 checks the header's dimensions against the caps, then
+// runs opj_decompress and re-encodes its PNG as JPEG.
 func (d Decoder) decodeJPEG2000(ctx context.Context, data []byte) (*Portrait, error) {
+	if err := d.checkJ2KSize(data); err != nil {
+		return nil, err
+	}
 	tool, err := exec.LookPath(d.OPJDecompress)
 	if err != nil {
 		return nil, ErrJPEG2000Unavailable
@@ -150,16 +156,4 @@ func (d Decoder) decodeJPEG2000(ctx context.Context, data []byte) (*Portrait, er
 		return nil, fmt.Errorf("portrait: encode JPEG: %w", err)
 	}
 	return &Portrait{Image: img, JPEG: buf.Bytes(), Source: lds.ImageJPEG2000}, nil
-}
-
-// jp2Signature starts a JP2 file (the signature box); anything else is
-// taken as a raw JPEG 2000 codestream.
-var jp2Signature = []byte{0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20}
-
-// jpeg2000Extension tells opj_decompress the container by file name.
-func jpeg2000Extension(data []byte) string {
-	if bytes.HasPrefix(data, jp2Signature) {
-		return ".jp2"
-	}
-	return ".j2k"
 }

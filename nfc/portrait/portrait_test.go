@@ -98,7 +98,8 @@ func TestDecodeRefuses(t *testing.T) {
 		{"corrupt JPEG", Decoder{}, lds.Face{Format: lds.ImageJPEG, Image: jpg[:40]}, ErrUndecodable},
 		{"too many bytes", Decoder{MaxBytes: 100}, lds.Face{Format: lds.ImageJPEG, Image: jpg}, ErrTooLarge},
 		{"too many pixels", Decoder{MaxPixels: 1000}, lds.Face{Format: lds.ImageJPEG, Image: jpg}, ErrTooLarge},
-		{"no decoder", Decoder{OPJDecompress: "/nonexistent/opj_decompress"}, lds.Face{Format: lds.ImageJPEG2000, Image: []byte{0xff, 0x4f}}, ErrJPEG2000Unavailable},
+		{"no decoder", Decoder{OPJDecompress: "/nonexistent/opj_decompress"}, lds.Face{Format: lds.ImageJPEG2000,
+			Image: j2kHeader(sizSpec{width: 64, height: 64, tileW: 64, tileH: 64, components: 3})}, ErrJPEG2000Unavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
