@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type nfcParts struct {
 	module *setup.NFC
 	apiKey string
 	chip   *chipfile.File
+	// offset moves the NFC module's clock forward.
+	offset atomic.Int64
 }
 
 // newNFCParts builds the NFC module over st, trusting a specimen chip's
@@ -60,10 +63,12 @@ func newNFCParts(t *testing.T, st *sqlite.Store, worker *webhook.Worker, rec pro
 	whole.NFC = cfg
 	require.NoError(t, whole.Validate())
 
-	n, err := setup.New(cfg, setup.Deps{Store: st, Outbox: worker})
+	parts := &nfcParts{apiKey: key, chip: chip}
+	now := func() time.Time { return time.Now().Add(time.Duration(parts.offset.Load())) }
+	parts.module, err = setup.New(cfg, setup.Deps{Store: st, Outbox: worker, Now: now})
 	require.NoError(t, err)
-	n.Service.SetVerdictHook(profiles.NewNFCLink(rec, cfg.Partners, nil).Verdict)
-	return &nfcParts{module: n, apiKey: key, chip: chip}
+	parts.module.Service.SetVerdictHook(profiles.NewNFCLink(rec, cfg.Partners, nil).Verdict)
+	return parts
 }
 
 // sessionInit calls session_init and returns the status and the answer.
@@ -136,6 +141,14 @@ func TestLinkedNFCSessionsFeedProfilesThroughTheAPI(t *testing.T) {
 		assert.Contains(t, merits["uniqueMerits"], profiles.MeritNFCDocument)
 		tx := e.transactionOf(merchantA, ended)
 		assert.Nil(t, tx["reasonCode"], "an authentic chip raises nothing: %v", tx)
+
+		// A second linked session that expires says nothing of the
+		// document and leaves the authentic result in place.
+		status, out := e.sessionInit(map[string]any{"verification_id": id})
+		require.Equal(t, http.StatusOK, status, "%v", out)
+		e.nfc.offset.Add(int64(time.Hour))
+		require.NoError(t, e.nfc.module.Service.Sweep(context.Background()))
+		assert.Equal(t, profile, e.profileOf(merchantA, id), "the expired session does not replace the chip's verdict")
 	})
 
 	t.Run("tampered chip data raises its indicator", func(t *testing.T) {
