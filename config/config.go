@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"regexp"
 	"strings"
@@ -53,6 +54,11 @@ type Server struct {
 	ShutdownTimeout Duration `json:"shutdown_timeout"`
 	// MaxBodyBytes caps JSON request bodies.
 	MaxBodyBytes int64 `json:"max_body_bytes"`
+	// TrustedProxies lists the addresses or CIDR ranges of the load
+	// balancers whose X-Forwarded-For / X-Real-IP headers name the client.
+	// Empty (the default) trusts no forwarding header: the client is the
+	// TCP peer. Rate limits and the recorded request IP use this address.
+	TrustedProxies []string `json:"trusted_proxies"`
 }
 
 // Auth configures access-token verification.
@@ -197,6 +203,11 @@ func (c Config) Validate() error {
 	if c.Server.MaxBodyBytes < 1024 {
 		add("server.max_body_bytes: must be at least 1024")
 	}
+	for i, p := range c.Server.TrustedProxies {
+		if !validProxy(p) {
+			add("server.trusted_proxies[%d]: not an IP address or CIDR range", i)
+		}
+	}
 	if c.Auth.Audience == "" {
 		add("auth.audience: required")
 	}
@@ -252,3 +263,12 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// validProxy reports whether p is an IP address or a CIDR range.
+func validProxy(p string) bool {
+	if _, err := netip.ParsePrefix(p); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(p)
+	return err == nil
+}

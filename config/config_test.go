@@ -56,6 +56,7 @@ func TestParseListsEveryProblem(t *testing.T) {
 server:
   listen: nonsense
   max_body_bytes: 10
+  trusted_proxies: ["10.0.0.0/8", "192.0.2.1", "lb.internal"]
 auth:
   audience: ""
 log:
@@ -68,8 +69,10 @@ operators:
     prefixes: ["+1"]
 `), noEnv)
 	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "trusted_proxies[0]")
+	assert.NotContains(t, err.Error(), "trusted_proxies[1]")
 	for _, want := range []string{
-		"server.listen", "server.max_body_bytes", "auth.audience", "log.level",
+		"server.listen", "server.max_body_bytes", "server.trusted_proxies[2]", "auth.audience", "log.level",
 		"operators[0].prefixes[0]", "operators[1].name", "operators[1].type", "operators[1].prefixes[0]",
 	} {
 		assert.ErrorContains(t, err, want)

@@ -73,6 +73,7 @@ type envOptions struct {
 	maxBodyBytes    int64
 	extraRoutes     []operators.Route
 	modules         []gateway.Module
+	trustedProxies  []string
 }
 
 // newEnv starts an issuer, a SQLite store with the test subscribers, the
@@ -115,6 +116,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	if opts.maxBodyBytes > 0 {
 		cfg.Server.MaxBodyBytes = opts.maxBodyBytes
 	}
+	cfg.Server.TrustedProxies = opts.trustedProxies
 	verifier, err := auth.NewVerifier(auth.Config{
 		Issuer:          cfg.Auth.Issuer,
 		Audience:        cfg.Auth.Audience,
@@ -182,6 +184,7 @@ type request struct {
 	contentType string
 	correlator  string
 	noBody      bool
+	header      http.Header
 }
 
 // do sends req and returns the answer. KYC Match answers are validated
@@ -208,6 +211,9 @@ func (e *env) do(req request) response {
 	}
 	if req.correlator != "" {
 		r.Header.Set("x-correlator", req.correlator)
+	}
+	for name, values := range req.header {
+		r.Header[name] = values
 	}
 	res, err := e.gateway.Client().Do(r)
 	require.NoError(e.t, err)

@@ -82,6 +82,11 @@ func New(d Deps) (*Server, error) {
 		engine:       gin.New(),
 	}
 	e := s.engine
+	// Forwarding headers are believed only from the configured proxies;
+	// with none, c.ClientIP() is the TCP peer.
+	if err := e.SetTrustedProxies(d.Config.Server.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("gateway: server.trusted_proxies: %w", err)
+	}
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false

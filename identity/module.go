@@ -187,7 +187,7 @@ func (m *Module) sendInput(c *gin.Context) error {
 	}
 	// The TCP peer: the gateway trusts no forwarding header (no trusted
 	// proxies are configured), so a client cannot choose the IP recorded.
-	inputs.RequestIP = c.RemoteIP()
+	inputs.RequestIP = c.ClientIP()
 	results, err := m.svc.SendInput(c.Request.Context(), merchant(c), c.Param("verificationId"), inputs)
 	if err != nil {
 		return err

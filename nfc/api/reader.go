@@ -23,7 +23,7 @@ func (m *Module) redeem(c *gin.Context) error {
 	if err := decode(c, &b); err != nil {
 		return err
 	}
-	r, err := m.svc.Redeem(c.Request.Context(), strings.TrimSpace(b.InitCode), c.RemoteIP())
+	r, err := m.svc.Redeem(c.Request.Context(), strings.TrimSpace(b.InitCode), c.ClientIP())
 	if err != nil {
 		return readerErrorOf(err)
 	}
