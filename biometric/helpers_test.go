@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -31,16 +32,6 @@ func moduleRoot(t testing.TB) string {
 	}
 }
 
-// skipOrFail skips with a loud message on a developer machine and fails in
-// CI, where the setup script must have installed everything.
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI: "+format, args...)
-	}
-	t.Skipf("SKIPPED — "+format, args...)
-}
-
 // testModelsDir returns the models folder used by the setup script.
 func testModelsDir(t testing.TB) string {
 	t.Helper()
@@ -51,7 +42,7 @@ func testModelsDir(t testing.TB) string {
 	cfg := DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model, cfg.Liveness.Model} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			skipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
+			testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
 		}
 	}
 	return dir
@@ -65,7 +56,7 @@ func facesDir(t testing.TB) string {
 		dir = filepath.Join(moduleRoot(t), "..", "shared", "faces")
 	}
 	if _, err := os.Stat(dir); err != nil {
-		skipOrFail(t, "shared face photos missing at %s", dir)
+		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
 	}
 	return dir
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	xdraw "golang.org/x/image/draw"
@@ -24,7 +25,7 @@ func requireFFmpeg(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("ffmpeg")
 	if err != nil {
-		skipOrFail(t, "ffmpeg not installed (apt-get install -y ffmpeg)")
+		testassets.SkipOrFail(t, "ffmpeg not installed (apt-get install -y ffmpeg)")
 	}
 	return path
 }

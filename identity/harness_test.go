@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/biometric"
@@ -418,22 +419,12 @@ func moduleRoot(t testing.TB) string {
 	}
 }
 
-// skipOrFail skips loudly on a developer machine and fails in CI, where
-// the setup script installs everything.
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI: "+format, args...)
-	}
-	t.Skipf("SKIPPED — "+format, args...)
-}
-
 // sharedPath returns a folder of ../shared, or skips.
 func sharedPath(t testing.TB, parts ...string) string {
 	t.Helper()
 	dir := filepath.Join(append([]string{moduleRoot(t), "..", "shared"}, parts...)...)
 	if _, err := os.Stat(dir); err != nil {
-		skipOrFail(t, "shared material missing at %s", dir)
+		testassets.SkipOrFail(t, "shared material missing at %s", dir)
 	}
 	return dir
 }
@@ -444,7 +435,7 @@ func facesDir(t testing.TB) string {
 	t.Helper()
 	if dir := os.Getenv("KYCGATE_FACES_DIR"); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
-			skipOrFail(t, "shared face photos missing at %s", dir)
+			testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
 		}
 		return dir
 	}
@@ -474,7 +465,7 @@ func sharedEngine(t testing.TB) biometric.Engine {
 		dir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "fr_feature.onnx")); err != nil {
-		skipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
+		testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
 	}
 	engineOnce.Do(func() {
 		cfg := biometric.DefaultConfig()

@@ -9,11 +9,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,10 +153,7 @@ func demoAssets(t testing.TB) (models, faces string) {
 	}
 	for _, p := range []string{filepath.Join(models, "fr_feature.onnx"), faces} {
 		if _, err := os.Stat(p); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("CI: %s missing", p)
-			}
-			t.Skipf("SKIPPED — %s missing (face models: scripts/install-face-models.sh; photos: ../shared/faces)", p)
+			testassets.SkipOrFail(t, "%s missing (face models: scripts/install-face-models.sh; photos: ../shared/faces)", p)
 		}
 	}
 	models, err = filepath.Abs(models)
@@ -284,19 +281,6 @@ type reverifyEvent struct {
 	} `json:"step"`
 }
 
-// outcomeTB records whether a helper failed or skipped the test it was
-// given, and stops the helper's goroutine as the real methods do.
-type outcomeTB struct {
-	testing.TB
-	failed, skipped bool
-}
-
-func (o *outcomeTB) Helper()               {}
-func (o *outcomeTB) Errorf(string, ...any) { o.failed = true }
-func (o *outcomeTB) Fatalf(string, ...any) { o.failed = true; runtime.Goexit() }
-func (o *outcomeTB) FailNow()              { o.failed = true; runtime.Goexit() }
-func (o *outcomeTB) Skipf(string, ...any)  { o.skipped = true; runtime.Goexit() }
-
 // TestDemoAssetsFailInCI checks that the demo story fails, rather than
 // skips, when CI is set and the models or the photos are missing.
 func TestDemoAssetsFailInCI(t *testing.T) {
@@ -306,15 +290,9 @@ func TestDemoAssetsFailInCI(t *testing.T) {
 			t.Setenv(env, filepath.Join(empty, "missing"))
 			for ci, want := range map[string]bool{"true": true, "": false} {
 				t.Setenv("CI", ci)
-				o := &outcomeTB{TB: t}
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					demoAssets(o)
-				}()
-				<-done
-				assert.Equal(t, want, o.failed, "CI=%q fails", ci)
-				assert.Equal(t, !want, o.skipped, "CI=%q skips", ci)
+				failed, skipped := testassets.Outcome(t, func(tb testing.TB) { demoAssets(tb) })
+				assert.Equal(t, want, failed, "CI=%q fails", ci)
+				assert.Equal(t, !want, skipped, "CI=%q skips", ci)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +35,7 @@ func faceEngine(t *testing.T) biometric.Engine {
 	cfg := biometric.DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			skipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
+			testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
 		}
 	}
 	engineOnce.Do(func() {
@@ -56,7 +57,7 @@ func facePhoto(t *testing.T, name string) []byte {
 	}
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		skipOrFail(t, "shared face photos missing at %s", dir)
+		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
 	}
 	return data
 }

@@ -298,13 +298,3 @@ func moduleRoot(t testing.TB) string {
 		dir = parent
 	}
 }
-
-// skipOrFail skips loudly on a developer machine and fails in CI, where
-// the setup script must have installed the models.
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI: "+format, args...)
-	}
-	t.Skipf("SKIPPED — "+format, args...)
-}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,7 +34,7 @@ var faceEngine struct {
 func openFaceEngine(t *testing.T) biometric.Engine {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(sharedFaces(), "kit@1.jpg")); err != nil {
-		skipOrFail(t, "shared face photos missing")
+		testassets.SkipOrFail(t, "shared face photos missing")
 	}
 	faceEngine.once.Do(func() {
 		cfg := biometric.DefaultConfig()
@@ -45,18 +46,9 @@ func openFaceEngine(t *testing.T) biometric.Engine {
 		faceEngine.engine, faceEngine.err = biometric.Open(cfg, slog.New(slog.DiscardHandler))
 	})
 	if faceEngine.err != nil {
-		skipOrFail(t, "face models unavailable: %v", faceEngine.err)
+		testassets.SkipOrFail(t, "face models unavailable: %v", faceEngine.err)
 	}
 	return faceEngine.engine
-}
-
-// skipOrFail skips on a developer machine and fails in CI.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI: "+format, args...)
-	}
-	t.Skipf("SKIPPED — "+format, args...)
 }
 
 // redeemAndUpload plays the app: redeem, seal, upload.

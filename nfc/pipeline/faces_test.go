@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,10 +31,7 @@ func faceAssets(t *testing.T) (biometric.Engine, string) {
 	}
 	for _, p := range []string{filepath.Join(models, "fr_liveness.onnx"), filepath.Join(faces, "kit@1.jpg")} {
 		if _, err := os.Stat(p); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("CI: %s missing", p)
-			}
-			t.Skipf("SKIPPED — %s missing (face models: scripts/install-face-models.sh, KYCGATE_MODELS_DIR; photos: ../shared/faces)", p)
+			testassets.SkipOrFail(t, "%s missing (face models: scripts/install-face-models.sh, KYCGATE_MODELS_DIR; photos: ../shared/faces)", p)
 		}
 	}
 	cfg := biometric.DefaultConfig()

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -326,7 +327,7 @@ func faceEngine(t *testing.T) biometric.Engine {
 	cfg := biometric.DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model, cfg.Liveness.Model} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			skipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
+			testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
 		}
 	}
 	engineOnce.Do(func() {
@@ -347,7 +348,7 @@ func facePhoto(t *testing.T, name string) []byte {
 	}
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		skipOrFail(t, "shared face photos missing at %s", dir)
+		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
 	}
 	return data
 }
@@ -364,12 +365,4 @@ func moduleRoot(t testing.TB) string {
 		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
 		dir = parent
 	}
-}
-
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI: "+format, args...)
-	}
-	t.Skipf("SKIPPED — "+format, args...)
 }
