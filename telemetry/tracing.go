@@ -41,14 +41,25 @@ func SetupTracing(ctx context.Context, version string) (shutdown func(context.Co
 	if err != nil {
 		return nil, false, fmt.Errorf("telemetry: OTLP exporter: %w", err)
 	}
-	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(
-		semconv.ServiceName("kycgate"), semconv.ServiceVersion(version)))
+	res, err := tracingResource(ctx, version)
 	if err != nil {
 		return nil, false, fmt.Errorf("telemetry: resource: %w", err)
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
 	return tp.Shutdown, true, nil
+}
+
+// tracingResource describes this process in exported spans: service name
+// "kycgate" and the binary's version unless OTEL_SERVICE_NAME or
+// OTEL_RESOURCE_ATTRIBUTES say otherwise (the environment is read last, so
+// it wins), plus the SDK's own attributes.
+func tracingResource(ctx context.Context, version string) (*resource.Resource, error) {
+	return resource.New(ctx,
+		resource.WithTelemetrySDK(),
+		resource.WithAttributes(semconv.ServiceName("kycgate"), semconv.ServiceVersion(version)),
+		resource.WithFromEnv(),
+	)
 }
 
 // Transport decorates an outbound RoundTripper with a client span per call

@@ -124,3 +124,27 @@ func TestTransportPropagatesTraceparent(t *testing.T) {
 	assert.Contains(t, traceparent, span.SpanContext().TraceID().String(),
 		"the upstream sees the caller's trace id")
 }
+
+func TestTracingResourceNamesTheServiceUnlessTheEnvironmentDoes(t *testing.T) {
+	cases := []struct {
+		name, serviceName, attributes, want string
+	}{
+		{"default", "", "", "kycgate"},
+		{"OTEL_SERVICE_NAME", "edge-gateway", "", "edge-gateway"},
+		{"OTEL_RESOURCE_ATTRIBUTES", "", "service.name=eu-gateway,deployment.environment=prod", "eu-gateway"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("OTEL_SERVICE_NAME", tc.serviceName)
+			t.Setenv("OTEL_RESOURCE_ATTRIBUTES", tc.attributes)
+			res, err := tracingResource(context.Background(), "1.2.3")
+			require.NoError(t, err)
+			attrs := map[string]string{}
+			for _, kv := range res.Attributes() {
+				attrs[string(kv.Key)] = kv.Value.Emit()
+			}
+			assert.Equal(t, tc.want, attrs["service.name"])
+			assert.Equal(t, "1.2.3", attrs["service.version"])
+		})
+	}
+}
