@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/kycgate/kycgate/internal/flatjson"
+	"github.com/kycgate/kycgate/kycmatch"
 )
 
 // DecodeAttributes reads a subscriber's stored attributes, a JSON object of
@@ -14,7 +15,7 @@ import (
 func DecodeAttributes(raw []byte) (map[string]string, error) {
 	attrs := make(map[string]string, 16)
 	if flatjson.Object(raw, func(name, value []byte) bool {
-		attrs[string(name)] = string(value)
+		attrs[attributeName(name)] = string(value)
 		return true
 	}) {
 		return attrs, nil
@@ -24,4 +25,13 @@ func DecodeAttributes(raw []byte) (map[string]string, error) {
 		return nil, err
 	}
 	return attrs, nil
+}
+
+// attributeName returns name as a string, sharing the KYC Match model's
+// own string for the attributes it knows rather than allocating one.
+func attributeName(name []byte) string {
+	if a, ok := kycmatch.LookupAttribute(string(name)); ok {
+		return a.Name
+	}
+	return string(name)
 }
