@@ -82,14 +82,6 @@ type Auth struct {
 	TokenCacheSize int `json:"token_cache_size"`
 }
 
-// Store chooses and configures the storage backend.
-type Store struct {
-	// Type is the registered backend name: "sqlite".
-	Type string `json:"type"`
-	// Options are the backend's own settings, passed to it unparsed.
-	Options json.RawMessage `json:"options,omitempty"`
-}
-
 // Log configures the JSON logger.
 type Log struct {
 	// Level is debug, info, warn or error.
@@ -117,7 +109,7 @@ func Default() Config {
 			ClientIDClaim:   "client_id",
 			TokenCacheSize:  10000,
 		},
-		Store:         Store{Type: "sqlite", Options: json.RawMessage(`{"path":"data/kycgate.db"}`)},
+		Store:         DefaultStore(),
 		Discovery:     DefaultDiscovery(),
 		Log:           Log{Level: "info"},
 		NFC:           DefaultNFC(),
