@@ -54,19 +54,6 @@ func TestDG2Containers(t *testing.T) {
 		assert.Equal(t, lds.ImageJPEG2000, faces[0].Format)
 		assert.Equal(t, jp2, faces[0].Image)
 	})
-	t.Run("39794-5 style ASN.1 block", func(t *testing.T) {
-		// An ASN.1 record with nested context tags and the image as a primitive element.
-		record := tlv.EncodeConstructed(tlv.ContextTag(0, true),
-			tlv.Encode(tlv.ContextTag(1, false), []byte{0x03}),
-			tlv.EncodeConstructed(tlv.ContextTag(2, true), tlv.Encode(tlv.ContextTag(0, false), jp2)))
-		dg2 := tlv.Encode(lds.TagDG2, tlv.EncodeConstructed(0x7F61,
-			tlv.Encode(0x02, []byte{1}),
-			tlv.EncodeConstructed(0x7F60, tlv.Encode(0xA1, nil), tlv.Encode(0x7F2E, record))))
-		faces, err := lds.ParseDG2(dg2)
-		require.NoError(t, err)
-		assert.Equal(t, lds.ImageJPEG2000, faces[0].Format)
-		assert.Equal(t, jp2, faces[0].Image)
-	})
 	t.Run("truncated record refused", func(t *testing.T) {
 		dg2 := lds.EncodeDG2(jpeg, lds.ImageJPEG, 1, 1)
 		n, _, err := tlv.Decode(dg2)
