@@ -28,10 +28,11 @@ type demoClient struct {
 	token string
 }
 
-// newDemoClient gets a token with every verification scope, as the README
-// does with curl.
+// newDemoClient waits until the demo is ready, then gets a token with every
+// verification scope, as the README does with curl.
 func newDemoClient(t *testing.T, base, dir string) *demoClient {
 	t.Helper()
+	awaitReady(t, base)
 	secret, err := os.ReadFile(filepath.Join(dir, "data", "demo-client-secret"))
 	require.NoError(t, err)
 	form := url.Values{"grant_type": {"client_credentials"},
@@ -45,6 +46,23 @@ func newDemoClient(t *testing.T, base, dir string) *demoClient {
 	}
 	require.Equal(t, http.StatusOK, doJSON(t, req, &tok))
 	return &demoClient{t: t, base: base, token: tok.AccessToken}
+}
+
+// awaitReady waits until GET /health/ready answers 200. `serve` logs that
+// it started as soon as it listens, but its token verifier loads the demo
+// issuer's keys from that same listener afterwards, and until then every
+// authenticated call is refused with 503 UNAVAILABLE (Retry-After), as
+// documented: a test that calls right away races with that load.
+func awaitReady(t *testing.T, base string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		res, err := http.Get(base + "/health/ready")
+		if err != nil {
+			return false
+		}
+		_ = res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, 20*time.Second, 10*time.Millisecond, "ready once the issuer keys are loaded")
 }
 
 // doJSON sends req and decodes a JSON answer into out.
