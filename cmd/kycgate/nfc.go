@@ -90,6 +90,7 @@ func nfcSpecimen(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	photo := fs.String("photo", "", "the holder's photo (JPEG or PNG) for DG2; without it DG2 holds a generated picture without a face")
 	out := fs.String("out", filepath.Join(demoDataDir, demoNFCDir), "folder for chip.json, csca.der and csca.crl")
+	revoked := fs.Bool("revoked", false, "write a CRL that revokes the chip's own document signer, to demonstrate DS_REVOKED")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func nfcSpecimen(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	f, err := chipfile.Build(chipfile.Options{Photo: face})
+	f, err := chipfile.Build(chipfile.Options{Photo: face, RevokeDocumentSigner: *revoked})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/jpeg"
 	_ "image/png" // PNG photos are accepted too.
+	"math/big"
 	"time"
 
 	"github.com/kycgate/kycgate/nfc/icao/lds"
@@ -31,6 +32,10 @@ type Options struct {
 	SignerKey specimen.KeyType
 	// NoActiveAuthentication builds a chip without DG15.
 	NoActiveAuthentication bool
+	// RevokeDocumentSigner writes a CRL that lists the chip's own document
+	// signer as revoked, so that a gateway trusting the file's CSCA and CRL
+	// answers DS_REVOKED: for tests and demos of the revoked-document path.
+	RevokeDocumentSigner bool
 	// Now anchors the validity periods (the current time when zero).
 	Now time.Time
 }
@@ -82,7 +87,11 @@ func Build(o Options) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chipfile: %w", err)
 	}
-	crl, err := csca.IssueCRL(nil, now.Add(-time.Hour), now.AddDate(0, 1, 0))
+	var revoked []*big.Int
+	if o.RevokeDocumentSigner {
+		revoked = []*big.Int{ds.Certificate.SerialNumber}
+	}
+	crl, err := csca.IssueCRL(revoked, now.Add(-time.Hour), now.AddDate(0, 1, 0))
 	if err != nil {
 		return nil, fmt.Errorf("chipfile: crl: %w", err)
 	}

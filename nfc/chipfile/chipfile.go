@@ -30,7 +30,8 @@ type File struct {
 	Format string `json:"format"`
 	// CSCA is the DER certificate of the demo CSCA that signed the chip.
 	CSCA []byte `json:"csca"`
-	// CRL is a current, empty CRL of the demo CSCA (DER).
+	// CRL is a current CRL of the demo CSCA (DER), empty unless the file
+	// was built with Options.RevokeDocumentSigner.
 	CRL []byte `json:"crl"`
 	// SOD is EF.SOD.
 	SOD []byte `json:"sod"`

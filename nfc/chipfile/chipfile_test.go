@@ -85,6 +85,25 @@ func TestBuildWithoutPhotoOrAAAndWithECDSA(t *testing.T) {
 	assert.Equal(t, icao.Authentic, res.Verdict, res.Detail)
 }
 
+func TestBuildWithRevokedDocumentSigner(t *testing.T) {
+	f, err := Build(Options{SignerKey: specimen.ECDSAP256, NoActiveAuthentication: true, RevokeDocumentSigner: true})
+	require.NoError(t, err)
+	parsed, err := Parse(mustMarshal(t, f))
+	require.NoError(t, err, "the CRL survives the file round trip")
+	ts, err := parsed.TrustStore()
+	require.NoError(t, err)
+	res := icao.Verify(icao.ChipData{SOD: parsed.SOD, DataGroups: parsed.Groups()}, icao.Options{Trust: ts})
+	assert.Equal(t, icao.DSRevoked, res.Verdict, res.Detail)
+}
+
+// mustMarshal writes f as a chip file.
+func mustMarshal(t *testing.T, f *File) []byte {
+	t.Helper()
+	b, err := f.Marshal()
+	require.NoError(t, err)
+	return b
+}
+
 func TestParseRefuses(t *testing.T) {
 	for _, raw := range []string{`{`, `{"format":"other"}`, `{"format":"kycgate-nfc-specimen/1"}`} {
 		_, err := Parse([]byte(raw))

@@ -38,12 +38,14 @@ type nfcParts struct {
 	offset atomic.Int64
 }
 
-// newNFCParts builds the NFC module over st, trusting a specimen chip's
-// CSCA, with one partner linked to merchant A, and hooks its results to
-// the profiles recorder as serve does.
-func newNFCParts(t *testing.T, st *sqlite.Store, worker *webhook.Worker, rec profiles.Recorder) *nfcParts {
+// newNFCParts builds the NFC module over st, trusting the CSCA and CRL of
+// a specimen chip built with opts (holding kit@1's face), with one partner
+// linked to merchant A, and hooks its results to the profiles recorder as
+// serve does.
+func newNFCParts(t *testing.T, st *sqlite.Store, worker *webhook.Worker, rec profiles.Recorder, opts chipfile.Options) *nfcParts {
 	t.Helper()
-	chip, err := chipfile.Build(chipfile.Options{Photo: facePhoto(t, "kit@1.jpg")})
+	opts.Photo = facePhoto(t, "kit@1.jpg")
+	chip, err := chipfile.Build(opts)
 	require.NoError(t, err)
 	dir := t.TempDir()
 	cscaPath, crlPath := filepath.Join(dir, "csca.der"), filepath.Join(dir, "csca.crl")
@@ -169,4 +171,23 @@ func TestLinkedNFCSessionsFeedProfilesThroughTheAPI(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		assert.NotContains(t, merits["uniqueMerits"], profiles.MeritNFCDocument)
 	})
+}
+
+// TestRevokedDocumentSignerRaisesItsIndicatorThroughTheAPI reads a chip
+// whose document signer the trusted CSCA's CRL revokes, in a session
+// linked to a verification, and finds NFC_DOCUMENT_REVOKED on the
+// profile's transaction through the profiles API.
+func TestRevokedDocumentSignerRaisesItsIndicatorThroughTheAPI(t *testing.T) {
+	e := newEnvWith(t, &chipfile.Options{RevokeDocumentSigner: true})
+
+	ended := e.verifyDocument(merchantA, "", "rose@1.jpg", "rose@2.jpg", "N300000003")
+	id := ended["id"].(string)
+	e.readChip(id, false)
+	tx := e.transactionOf(merchantA, ended)
+	assert.Equal(t, []string{profiles.ReasonNFCRevoked}, reasonsOf(tx), "%v", tx)
+	assert.Equal(t, "US|DRIVING-LICENSE|N300000003", e.profileOf(merchantA, id),
+		"a revoked document does not name the profile")
+	status, merits := e.postJSON(profiles.PathMerit, merchantA, map[string]string{"profileId": e.profileOf(merchantA, id)})
+	require.Equal(t, http.StatusOK, status)
+	assert.NotContains(t, merits["uniqueMerits"], profiles.MeritNFCDocument, "a revoked document earns no merit")
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/kycgate/kycgate/identity"
 	"github.com/kycgate/kycgate/identity/profiles"
 	"github.com/kycgate/kycgate/media"
+	"github.com/kycgate/kycgate/nfc/chipfile"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/store/sqlite"
 	"github.com/kycgate/kycgate/webhook"
@@ -55,17 +56,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, false)
+	return newEnvWith(t, nil)
 }
 
 // newNFCEnv is newEnv serving the NFC module too, its results linked to
 // profiles as in serve.
 func newNFCEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, true)
+	return newEnvWith(t, &chipfile.Options{})
 }
 
-func newEnvWith(t *testing.T, withNFC bool) *env {
+// newEnvWith builds the env; chip, when not nil, adds the NFC module
+// trusting a specimen chip built with those options.
+func newEnvWith(t *testing.T, chip *chipfile.Options) *env {
 	t.Helper()
 	engine := faceEngine(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -105,8 +108,8 @@ func newEnvWith(t *testing.T, withNFC bool) *env {
 	require.NoError(t, err)
 	modules := []gateway.Module{identity.NewModule(verifications), prof}
 	var nfc *nfcParts
-	if withNFC {
-		nfc = newNFCParts(t, st, worker, prof)
+	if chip != nil {
+		nfc = newNFCParts(t, st, worker, prof, *chip)
 		modules = append(modules, nfc.module.Module)
 	}
 	srv, err := gateway.New(gateway.Deps{Config: cfg, Store: st, Verifier: verifier, Router: router, Logger: logger,
