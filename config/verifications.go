@@ -73,6 +73,11 @@ type Webhooks struct {
 	DeliveryWindow Duration `json:"delivery_window"`
 	// Concurrency is the number of deliveries in flight.
 	Concurrency int `json:"concurrency"`
+	// PayloadRetention is how long the payload (and signing secret) of a
+	// delivered or failed event is kept; then the worker erases them,
+	// keeping the delivery history, and the event can no longer be
+	// redelivered.
+	PayloadRetention Duration `json:"payload_retention"`
 }
 
 // DefaultVerifications returns the defaults of the verifications section.
@@ -100,6 +105,9 @@ func DefaultWebhooks() Webhooks {
 		MaxBackoff:     Duration(15 * time.Minute),
 		DeliveryWindow: Duration(24 * time.Hour),
 		Concurrency:    4,
+		// Three days: a delivery can still be looked into and redelivered
+		// over a weekend, and personal data does not linger.
+		PayloadRetention: Duration(72 * time.Hour),
 	}
 }
 
@@ -119,6 +127,7 @@ func (c Config) validateVerifications() []error {
 		"webhooks.initial_backoff":    w.InitialBackoff,
 		"webhooks.max_backoff":        w.MaxBackoff,
 		"webhooks.delivery_window":    w.DeliveryWindow,
+		"webhooks.payload_retention":  w.PayloadRetention,
 	} {
 		if d <= 0 {
 			add("%s: must be positive", name)

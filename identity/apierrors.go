@@ -20,6 +20,11 @@ var (
 	ErrInputsClosed = &camara.Error{Status: http.StatusConflict,
 		Code:    "VERIFICATIONS.INPUTS_CLOSED",
 		Message: "The verification no longer accepts inputs."}
+	// ErrPayloadPurged refuses to redeliver a webhook event whose payload
+	// was erased after the retention period.
+	ErrPayloadPurged = &camara.Error{Status: http.StatusConflict,
+		Code:    "WEBHOOKS.PAYLOAD_PURGED",
+		Message: "The event's payload was erased after the retention period; it can no longer be redelivered."}
 )
 
 // notFound is the answer for an id that does not exist for the merchant,

@@ -31,8 +31,11 @@ type DeliveryView struct {
 	// LastStatusCode and LastError describe the last failed attempt.
 	LastStatusCode int    `json:"lastStatusCode,omitempty"`
 	LastError      string `json:"lastError,omitempty"`
-	// Payload is the delivered body (in GetDelivery only).
+	// Payload is the delivered body (in GetDelivery only); {} once purged.
 	Payload json.RawMessage `json:"payload,omitempty"`
+	// PayloadPurgedAt is when the payload was erased after the retention
+	// period.
+	PayloadPurgedAt string `json:"payloadPurgedAt,omitempty"`
 	// History lists the attempts (in GetDelivery only).
 	History []AttemptView `json:"history,omitempty"`
 }
@@ -55,7 +58,7 @@ func deliveryView(e store.OutboxEvent) DeliveryView {
 	v := DeliveryView{
 		ID: e.ID, EventName: e.EventName, VerificationID: e.ResourceID, URL: e.URL, Status: e.Status,
 		Attempts: e.Attempts, CreatedAt: formatTime(e.CreatedAt), DeliveredAt: formatTime(e.DeliveredAt),
-		LastStatusCode: e.LastStatusCode, LastError: e.LastError,
+		LastStatusCode: e.LastStatusCode, LastError: e.LastError, PayloadPurgedAt: formatTime(e.PurgedAt),
 	}
 	if e.Status == store.EventPending {
 		v.NextAttemptAt = formatTime(e.NextAttemptAt)
@@ -103,6 +106,9 @@ func (s *Service) Redeliver(ctx context.Context, merchantID, eventID string) (De
 	e, err := s.webhooks.Redeliver(ctx, merchantID, eventID)
 	if errors.Is(err, store.ErrNotFound) {
 		return DeliveryView{}, notFound("webhook event")
+	}
+	if errors.Is(err, store.ErrPayloadPurged) {
+		return DeliveryView{}, ErrPayloadPurged
 	}
 	if err != nil {
 		return DeliveryView{}, err

@@ -2,8 +2,17 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrPayloadPurged refuses to redeliver an event whose payload was erased
+// after its retention period.
+var ErrPayloadPurged = errors.New("store: the event's payload was purged")
+
+// PurgedPayload is what a purged event's payload becomes: the empty JSON
+// object.
+var PurgedPayload = []byte(`{}`)
 
 // States of an outbox event.
 const (
@@ -54,6 +63,9 @@ type OutboxEvent struct {
 	LastStatusCode int
 	// LastError describes the last failed attempt, without personal data.
 	LastError string
+	// PurgedAt is when the payload and the secret were erased (see
+	// Outbox.PurgePayloads); zero while they are kept.
+	PurgedAt time.Time
 }
 
 // DeliveryAttempt is one try to deliver an outbox event.
@@ -109,6 +121,15 @@ type Outbox interface {
 	ListEvents(ctx context.Context, merchantID string, q EventQuery) ([]OutboxEvent, error)
 	// RequeueEvent makes the merchant's event pending again, due at now and
 	// given up after deliverBy, keeping its history; another merchant's
-	// event is ErrNotFound.
+	// event is ErrNotFound, a purged one ErrPayloadPurged.
 	RequeueEvent(ctx context.Context, merchantID, eventID string, now, deliverBy time.Time) (OutboxEvent, error)
+	// PurgePayloads erases the payload and the signing secret of up to
+	// limit events, oldest first, that finished at or before cutoff and
+	// are not purged yet. An event finishes when it is delivered (at
+	// DeliveredAt) or given up (failed, at NextAttemptAt). The payload
+	// becomes PurgedPayload, the secret empty and PurgedAt now; the id,
+	// status, attempts, times and attempt history remain. Each event is
+	// purged whole or not at all, and an event requeued meanwhile is left
+	// alone. It returns the number of events purged.
+	PurgePayloads(ctx context.Context, cutoff, now time.Time, limit int) (int, error)
 }

@@ -29,13 +29,23 @@ type Config struct {
 	Lease time.Duration
 	// UserAgent is sent with every delivery.
 	UserAgent string
+	// PayloadRetention is how long an event's payload and secret are kept
+	// once it is delivered or failed; then the worker erases them, keeping
+	// the delivery history.
+	PayloadRetention time.Duration
+	// PurgeInterval is how often the worker looks for payloads to erase.
+	PurgeInterval time.Duration
+	// PurgeBatch caps the events erased in one round; a full round is
+	// followed by another at the next poll.
+	PurgeBatch int
 	// Observer receives delivery outcomes and the outbox depth; nil
 	// records nothing.
 	Observer Observer
 }
 
 // DefaultConfig returns the production settings: https to public addresses
-// only, 10 s per attempt, retries from 5 s up to 15 min apart for 24 h.
+// only, 10 s per attempt, retries from 5 s up to 15 min apart for 24 h,
+// payloads erased 72 h after the event finished.
 func DefaultConfig() Config {
 	return Config{
 		Timeout:        10 * time.Second,
@@ -46,6 +56,11 @@ func DefaultConfig() Config {
 		Concurrency:    4,
 		Lease:          30 * time.Second,
 		UserAgent:      "kycgate-webhooks/1",
+		// Three days: long enough to look into a delivery over a weekend,
+		// short enough not to keep personal data for long.
+		PayloadRetention: 72 * time.Hour,
+		PurgeInterval:    time.Minute,
+		PurgeBatch:       100,
 	}
 }
 
@@ -60,6 +75,9 @@ func (c Config) withDefaults() Config {
 	c.Concurrency = orDefault(c.Concurrency, d.Concurrency)
 	c.Lease = orDefault(c.Lease, d.Lease)
 	c.UserAgent = orDefault(c.UserAgent, d.UserAgent)
+	c.PayloadRetention = orDefault(c.PayloadRetention, d.PayloadRetention)
+	c.PurgeInterval = orDefault(c.PurgeInterval, d.PurgeInterval)
+	c.PurgeBatch = orDefault(c.PurgeBatch, d.PurgeBatch)
 	return c
 }
 
@@ -67,11 +85,12 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	var errs []error
-	if c.Timeout < 0 || c.InitialBackoff < 0 || c.MaxBackoff < 0 || c.DeliveryWindow < 0 || c.PollInterval < 0 || c.Lease < 0 {
+	if c.Timeout < 0 || c.InitialBackoff < 0 || c.MaxBackoff < 0 || c.DeliveryWindow < 0 || c.PollInterval < 0 || c.Lease < 0 ||
+		c.PayloadRetention < 0 || c.PurgeInterval < 0 {
 		errs = append(errs, errors.New("webhook: durations must not be negative"))
 	}
-	if c.Concurrency < 0 {
-		errs = append(errs, errors.New("webhook: concurrency must not be negative"))
+	if c.Concurrency < 0 || c.PurgeBatch < 0 {
+		errs = append(errs, errors.New("webhook: concurrency and purge batch must not be negative"))
 	}
 	if c.MaxBackoff < c.InitialBackoff {
 		errs = append(errs, errors.New("webhook: max backoff must be at least the initial backoff"))

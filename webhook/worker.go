@@ -70,7 +70,8 @@ func (w *Worker) Notify() {
 
 // Redeliver makes the merchant's event pending again, due now and retried
 // for a new delivery window, and wakes the worker. Another merchant's event
-// is store.ErrNotFound.
+// is store.ErrNotFound; an event whose payload was erased after its
+// retention is store.ErrPayloadPurged.
 func (w *Worker) Redeliver(ctx context.Context, merchantID, eventID string) (store.OutboxEvent, error) {
 	now := w.now()
 	e, err := w.store.RequeueEvent(ctx, merchantID, eventID, now, now.Add(w.cfg.DeliveryWindow))
@@ -84,7 +85,8 @@ func (w *Worker) Redeliver(ctx context.Context, merchantID, eventID string) (sto
 // Run delivers due events until ctx ends, then waits for the deliveries in
 // flight (each bounded by the attempt timeout) so their outcome is
 // recorded. With an Observer it reports the outbox depth every poll
-// interval when the store is a PendingCounter.
+// interval when the store is a PendingCounter. It also erases the payloads
+// past their retention: at start, then every purge interval.
 func (w *Worker) Run(ctx context.Context) error {
 	slots := make(chan struct{}, w.cfg.Concurrency)
 	var inFlight sync.WaitGroup
@@ -92,6 +94,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	ticker := time.NewTicker(w.cfg.PollInterval)
 	defer ticker.Stop()
 	w.observeDepth(ctx)
+	nextPurge := w.purgeIfDue(ctx, time.Time{})
 	for {
 		w.dispatch(ctx, slots, &inFlight)
 		select {
@@ -100,6 +103,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-w.wake:
 		case <-ticker.C:
 			w.observeDepth(ctx)
+			nextPurge = w.purgeIfDue(ctx, nextPurge)
 		}
 	}
 }

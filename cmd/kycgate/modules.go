@@ -178,13 +178,14 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 // webhookConfig maps the configuration to the worker's settings.
 func webhookConfig(w config.Webhooks) webhook.Config {
 	return webhook.Config{
-		Guard:          webhook.Guard{AllowHTTP: w.AllowHTTP, AllowPrivateNetworks: w.AllowPrivateNetworks},
-		Timeout:        w.Timeout.D(),
-		InitialBackoff: w.InitialBackoff.D(),
-		MaxBackoff:     w.MaxBackoff.D(),
-		DeliveryWindow: w.DeliveryWindow.D(),
-		Concurrency:    w.Concurrency,
-		Lease:          3*w.Timeout.D() + 10*time.Second,
+		Guard:            webhook.Guard{AllowHTTP: w.AllowHTTP, AllowPrivateNetworks: w.AllowPrivateNetworks},
+		Timeout:          w.Timeout.D(),
+		InitialBackoff:   w.InitialBackoff.D(),
+		MaxBackoff:       w.MaxBackoff.D(),
+		DeliveryWindow:   w.DeliveryWindow.D(),
+		Concurrency:      w.Concurrency,
+		Lease:            3*w.Timeout.D() + 10*time.Second,
+		PayloadRetention: w.PayloadRetention.D(),
 	}
 }
 

@@ -12,10 +12,13 @@ import (
 )
 
 // eventColumns are the webhook_events columns read by scanEvent, in order.
-const eventColumns = `id, merchant_id, resource_id, event_name, url, secret, payload, status, attempts,
+const eventColumns = insertedColumns + `, purged_at`
+
+// insertedColumns are the columns an enqueued event sets.
+const insertedColumns = `id, merchant_id, resource_id, event_name, url, secret, payload, status, attempts,
     created_at, next_attempt_at, deliver_by, delivered_at, last_status_code, last_error`
 
-const insertEvent = `INSERT INTO webhook_events (` + eventColumns + `)
+const insertEvent = `INSERT INTO webhook_events (` + insertedColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 
 // claimEvents leases, in one statement, the oldest pending event of each
@@ -49,7 +52,8 @@ SELECT ` + claimedEventColumns + ` FROM claimed c JOIN due d ON d.seq = c.seq OR
 
 // claimedEventColumns are eventColumns as read from the claimed rows.
 const claimedEventColumns = `c.id, c.merchant_id, c.resource_id, c.event_name, c.url, c.secret, c.payload, c.status,
-    c.attempts, c.created_at, c.next_attempt_at, c.deliver_by, c.delivered_at, c.last_status_code, c.last_error`
+    c.attempts, c.created_at, c.next_attempt_at, c.deliver_by, c.delivered_at, c.last_status_code, c.last_error,
+    c.purged_at`
 
 // EnqueueEvents writes the events in one transaction.
 func (s *Store) EnqueueEvents(ctx context.Context, events []store.OutboxEvent) error {
@@ -197,18 +201,39 @@ func (s *Store) ListEvents(ctx context.Context, merchantID string, q store.Event
 	return events, nil
 }
 
-// RequeueEvent makes the merchant's event pending again.
+// RequeueEvent makes the merchant's event pending again; a purged event
+// is refused with store.ErrPayloadPurged. The purged_at term makes the
+// update and a concurrent purge exclude each other: whichever takes the
+// row first wins, and the other finds it no longer matching.
 func (s *Store) RequeueEvent(ctx context.Context, merchantID, eventID string, now, deliverBy time.Time) (store.OutboxEvent, error) {
 	const update = `UPDATE webhook_events SET status = 'pending', next_attempt_at = $1, deliver_by = $2
-WHERE id = $3 AND merchant_id = $4 RETURNING ` + eventColumns
+WHERE id = $3 AND merchant_id = $4 AND purged_at IS NULL RETURNING ` + eventColumns
 	e, err := scanEvent(s.pool.QueryRow(ctx, update, storedTime(now), storedTime(deliverBy), eventID, merchantID))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.OutboxEvent{}, fmt.Errorf("postgres store: requeue event: %w", store.ErrNotFound)
+		err = s.whyNotRequeued(ctx, merchantID, eventID)
 	}
 	if err != nil {
 		return store.OutboxEvent{}, fmt.Errorf("postgres store: requeue event: %w", err)
 	}
 	return e, nil
+}
+
+// whyNotRequeued tells a purged event (store.ErrPayloadPurged) from an
+// unknown one (store.ErrNotFound). Purging is final, so the answer cannot
+// go stale.
+func (s *Store) whyNotRequeued(ctx context.Context, merchantID, eventID string) error {
+	const q = `SELECT purged_at IS NOT NULL FROM webhook_events WHERE id = $1 AND merchant_id = $2`
+	var purged bool
+	err := s.pool.QueryRow(ctx, q, eventID, merchantID).Scan(&purged)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return err
+	case purged:
+		return store.ErrPayloadPurged
+	}
+	return store.ErrNotFound
 }
 
 // scanEventRow adapts scanEvent to pgx.CollectRows.
@@ -219,13 +244,14 @@ func scanEventRow(r pgx.CollectableRow) (store.OutboxEvent, error) {
 // scanEvent reads one row of eventColumns.
 func scanEvent(r pgx.Row) (store.OutboxEvent, error) {
 	var e store.OutboxEvent
-	var delivered *time.Time
+	var delivered, purged *time.Time
 	err := r.Scan(&e.ID, &e.MerchantID, &e.ResourceID, &e.EventName, &e.URL, &e.Secret, &e.Payload, &e.Status,
-		&e.Attempts, &e.CreatedAt, &e.NextAttemptAt, &e.DeliverBy, &delivered, &e.LastStatusCode, &e.LastError)
+		&e.Attempts, &e.CreatedAt, &e.NextAttemptAt, &e.DeliverBy, &delivered, &e.LastStatusCode, &e.LastError, &purged)
 	if err != nil {
 		return store.OutboxEvent{}, err
 	}
 	e.CreatedAt, e.NextAttemptAt, e.DeliverBy = e.CreatedAt.UTC(), e.NextAttemptAt.UTC(), e.DeliverBy.UTC()
 	e.DeliveredAt = readTime(delivered)
+	e.PurgedAt = readTime(purged)
 	return e, nil
 }

@@ -12,7 +12,7 @@ import (
 
 // eventColumns are the webhook_events columns read by scanEvent, in order.
 const eventColumns = `id, merchant_id, resource_id, event_name, url, secret, payload, status, attempts,
-    created_at, next_attempt_at, deliver_by, delivered_at, last_status_code, last_error`
+    created_at, next_attempt_at, deliver_by, delivered_at, last_status_code, last_error, purged_at`
 
 const insertEvent = `INSERT INTO webhook_events (id, merchant_id, resource_id, event_name, url, secret, payload,
     status, attempts, created_at, next_attempt_at, deliver_by, delivered_at, last_status_code, last_error)
@@ -191,18 +191,26 @@ func (s *Store) ListEvents(ctx context.Context, merchantID string, q store.Event
 	return events, nil
 }
 
-// RequeueEvent makes the merchant's event pending again.
+// RequeueEvent makes the merchant's event pending again; a purged event
+// is refused with store.ErrPayloadPurged.
 func (s *Store) RequeueEvent(ctx context.Context, merchantID, eventID string, now, deliverBy time.Time) (store.OutboxEvent, error) {
 	var e store.OutboxEvent
 	err := s.txWrite(ctx, "requeue event", func(tx *sql.Tx) error {
+		var purged sql.NullString
+		const lookup = `SELECT purged_at FROM webhook_events WHERE id = ? AND merchant_id = ?`
+		err := tx.QueryRowContext(ctx, lookup, eventID, merchantID).Scan(&purged)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return store.ErrNotFound
+		case err != nil:
+			return err
+		case purged.Valid:
+			return store.ErrPayloadPurged
+		}
 		const update = `UPDATE webhook_events SET status = 'pending', next_attempt_at = ?, deliver_by = ?
 WHERE id = ? AND merchant_id = ?`
-		res, err := tx.ExecContext(ctx, update, formatTime(now), formatTime(deliverBy), eventID, merchantID)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, update, formatTime(now), formatTime(deliverBy), eventID, merchantID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
 		}
 		e, err = scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM webhook_events WHERE id = ?`, eventID))
 		return err
@@ -228,14 +236,15 @@ func scanEvents(rows *sql.Rows) ([]store.OutboxEvent, error) {
 func scanEvent(r sqlRow) (store.OutboxEvent, error) {
 	var e store.OutboxEvent
 	var created, next, deliverBy string
-	var delivered sql.NullString
+	var delivered, purged sql.NullString
 	err := r.Scan(&e.ID, &e.MerchantID, &e.ResourceID, &e.EventName, &e.URL, &e.Secret, &e.Payload, &e.Status,
-		&e.Attempts, &created, &next, &deliverBy, &delivered, &e.LastStatusCode, &e.LastError)
+		&e.Attempts, &created, &next, &deliverBy, &delivered, &e.LastStatusCode, &e.LastError, &purged)
 	if err != nil {
 		return e, err
 	}
 	return e, parseStoredTimes(map[*time.Time]string{
 		&e.CreatedAt: created, &e.NextAttemptAt: next, &e.DeliverBy: deliverBy, &e.DeliveredAt: delivered.String,
+		&e.PurgedAt: purged.String,
 	})
 }
 

@@ -24,6 +24,7 @@ func testOutbox(t *testing.T, s store.Store) {
 		{"RecordAttempts", testRecordAttempts},
 		{"ListEvents", testListEvents},
 		{"Requeue", testRequeue},
+		{"PurgePayloads", testPurgePayloads},
 	}
 	for i, tc := range cases {
 		at := verificationEpoch.Add(-time.Duration(10*(i+1)) * 365 * 24 * time.Hour)
