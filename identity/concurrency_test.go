@@ -1,6 +1,10 @@
 package identity_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -61,4 +65,70 @@ func TestConcurrentUploads(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, photo, kept)
 	})
+}
+
+// TestParallelClientsNeverSeeAServerError drives the verifications API from
+// several clients at once while the processor and the webhook worker write
+// to the same SQLite store: every start, upload and read must succeed, none
+// may surface a store still busy with another writer as a 5xx.
+func TestParallelClientsNeverSeeAServerError(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	token := e.token(merchantA)
+	inputs := `[{"inputType":"` + identity.InputSelfiePhoto + `","data":{"filename":"f.jpg"}}]`
+	form, contentType := multipartForm(t, inputs, []file{{inputType: identity.InputSelfiePhoto, name: "f.jpg", data: noFacePhoto(t)}})
+	start := []byte(`{"flowId":"` + flow + `"}`)
+	const clients, rounds = 6, 5
+	var (
+		mu       sync.Mutex
+		failures []string
+		ids      []string
+	)
+	do := func(method, path, ct string, body []byte, want int) []byte {
+		req, err := http.NewRequest(method, e.gateway.URL+path, bytes.NewReader(body))
+		if err != nil {
+			panic(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		res, err := e.gateway.Client().Do(req)
+		if err == nil {
+			defer res.Body.Close()
+			var raw []byte
+			if raw, err = io.ReadAll(res.Body); err == nil && res.StatusCode == want {
+				return raw
+			}
+			err = fmt.Errorf("status %d: %s", res.StatusCode, raw)
+		}
+		mu.Lock()
+		failures = append(failures, fmt.Sprintf("%s %s: %v", method, path, err))
+		mu.Unlock()
+		return nil
+	}
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for range rounds {
+				raw := do(http.MethodPost, "/v2/verifications", "application/json", start, http.StatusCreated)
+				var v struct{ ID string }
+				if raw == nil || json.Unmarshal(raw, &v) != nil || v.ID == "" {
+					continue
+				}
+				mu.Lock()
+				ids = append(ids, v.ID)
+				mu.Unlock()
+				do(http.MethodPost, "/v2/verifications/"+v.ID+"/send-input", contentType, form, http.StatusOK)
+				do(http.MethodGet, "/v2/verifications/"+v.ID, "", nil, http.StatusOK)
+			}
+		})
+	}
+	wg.Wait()
+	require.Empty(t, failures)
+	require.Len(t, ids, clients*rounds)
+	for _, id := range ids {
+		e.waitEnded(merchantA, id)
+	}
+	assert.NotContains(t, e.logs.String(), `"level":"ERROR"`)
 }
