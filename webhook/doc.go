@@ -34,6 +34,16 @@
 // when the lease runs out, so nothing is lost, and a restart resumes where
 // the last run stopped.
 //
+// # Retention
+//
+// Payloads carry personal data (NFC results, merchant metadata) and each
+// event holds the secret it is signed with. Once an event is delivered or
+// failed and PayloadRetention has passed, the worker erases both in
+// batches of PurgeBatch every PurgeInterval (store.Outbox.PurgePayloads):
+// the payload becomes {} and the event's purge time is recorded, while its
+// id, status, attempts and history stay readable. A purged event cannot be
+// redelivered (store.ErrPayloadPurged).
+//
 // # Server-side request forgery
 //
 // Webhook URLs are chosen by merchants, so the Guard refuses, when a flow is
