@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -99,7 +100,16 @@ type NFCPartner struct {
 	RedirectURL string `json:"redirect_url"`
 	// ConfirmationTimeout is how long the partner has to confirm a result.
 	ConfirmationTimeout Duration `json:"confirmation_timeout"`
-	// NumImagesLiveness is the default number of selfie images.
+	// Steps are the steps the reader app asks of the partner's users
+	// besides the chip read, which every session has: NFCStepMRZConsent
+	// (the consent screen: document number, birth and expiry dates,
+	// scanned from the MRZ) and NFCStepSelfie (num_images_liveness selfie
+	// images, compared with the portrait and scored for liveness). Unset
+	// means both; an empty list means the chip read alone.
+	Steps []string `json:"steps"`
+	// NumImagesLiveness is the default number of selfie images: 1 when
+	// unset and the steps include the selfie, and 0 (the only value
+	// allowed) when they do not.
 	NumImagesLiveness int `json:"num_images_liveness"`
 	// ForceMRZConsent is the default of the force_mrz_consent option.
 	ForceMRZConsent bool `json:"force_mrz_consent"`
@@ -112,6 +122,20 @@ type NFCPartner struct {
 	// options.verification_id, feeding the person's profile; empty links
 	// none.
 	MerchantID string `json:"merchant_id"`
+}
+
+// The steps of NFCPartner.Steps. NFCStepChipRead may be listed but is
+// implied: reading the chip is the point of every session.
+const (
+	NFCStepMRZConsent = "mrz_consent"
+	NFCStepSelfie     = "selfie"
+	NFCStepChipRead   = "chip_read"
+)
+
+// HasStep reports whether the partner's steps, after defaults, include
+// step.
+func (p NFCPartner) HasStep(step string) bool {
+	return step == NFCStepChipRead || slices.Contains(p.Steps, step)
 }
 
 // The revocation policies of NFCTrust.Revocation.
@@ -142,7 +166,10 @@ func NFCPartnerDefaults(p NFCPartner) NFCPartner {
 	if p.ConfirmationTimeout == 0 {
 		p.ConfirmationTimeout = Duration(10 * time.Minute)
 	}
-	if p.NumImagesLiveness == 0 {
+	if p.Steps == nil {
+		p.Steps = []string{NFCStepMRZConsent, NFCStepSelfie}
+	}
+	if p.NumImagesLiveness == 0 && p.HasStep(NFCStepSelfie) {
 		p.NumImagesLiveness = 1
 	}
 	return p
@@ -215,6 +242,7 @@ func (n NFC) validatePartners() []error {
 		if p.ConfirmationTimeout < 0 || p.NumImagesLiveness < 0 || p.NumImagesLiveness > n.MaxLivenessImages {
 			errs = append(errs, fmt.Errorf("%s: confirmation_timeout and num_images_liveness must be within limits", at))
 		}
+		errs = append(errs, p.validateSteps(at)...)
 	}
 	return errs
 }
@@ -227,4 +255,19 @@ func (n NFC) acceptableURL(raw string) bool {
 		return false
 	}
 	return u.Scheme == "https" || (n.AllowInsecureURLs && u.Scheme == "http")
+}
+
+// validateSteps checks the partner's steps and that num_images_liveness
+// agrees with them.
+func (p NFCPartner) validateSteps(at string) []error {
+	var errs []error
+	for _, step := range p.Steps {
+		if step != NFCStepMRZConsent && step != NFCStepSelfie && step != NFCStepChipRead {
+			errs = append(errs, fmt.Errorf("%s.steps: unknown step %q (mrz_consent, selfie, chip_read)", at, step))
+		}
+	}
+	if p.NumImagesLiveness > 0 && !NFCPartnerDefaults(p).HasStep(NFCStepSelfie) {
+		errs = append(errs, fmt.Errorf("%s.num_images_liveness: must be 0 when the steps do not include selfie", at))
+	}
+	return errs
 }

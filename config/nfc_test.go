@@ -58,3 +58,31 @@ func TestNFCPartnerDefaults(t *testing.T) {
 	assert.False(t, DefaultNFC().acceptableURL("http://127.0.0.1:8080/hook"))
 	assert.False(t, DefaultNFC().acceptableURL("https://user:pw@acme.example/"))
 }
+
+func TestNFCPartnerSteps(t *testing.T) {
+	p := NFCPartnerDefaults(NFCPartner{ID: "acme"})
+	assert.True(t, p.HasStep(NFCStepMRZConsent) && p.HasStep(NFCStepSelfie) && p.HasStep(NFCStepChipRead), "unset steps mean all")
+
+	chipOnly := NFCPartnerDefaults(NFCPartner{ID: "acme", Steps: []string{}})
+	assert.False(t, chipOnly.HasStep(NFCStepMRZConsent))
+	assert.False(t, chipOnly.HasStep(NFCStepSelfie))
+	assert.True(t, chipOnly.HasStep(NFCStepChipRead), "the chip read is always a step")
+	assert.Equal(t, 0, chipOnly.NumImagesLiveness, "no selfie step, no selfie images")
+
+	hash := strings.Repeat("cd", 32)
+	yaml := `
+nfc:
+  partners:
+    - {id: a, api_key_sha256: ` + strings.Repeat("ab", 32) + `, steps: [mrz_consent, fingerprint]}
+    - {id: b, api_key_sha256: ` + hash + `, steps: [chip_read], num_images_liveness: 2}
+`
+	_, err := Parse([]byte(yaml), func(string) (string, bool) { return "", false })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `nfc.partners[0].steps: unknown step "fingerprint"`)
+	assert.Contains(t, err.Error(), "nfc.partners[1].num_images_liveness: must be 0 when the steps do not include selfie")
+
+	cfg, err := Parse([]byte("nfc:\n  partners:\n    - {id: c, api_key_sha256: "+hash+", steps: [chip_read, mrz_consent]}\n"),
+		func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"chip_read", "mrz_consent"}, cfg.NFC.Partners[0].Steps)
+}

@@ -192,6 +192,9 @@ func nfcReader(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // readSelfies loads n selfie images from paths, repeating the first.
 func readSelfies(paths []string, n int) ([][]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("nfc reader: give at least one -selfie image")
 	}

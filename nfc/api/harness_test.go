@@ -123,6 +123,8 @@ type envOptions struct {
 	engine      biometric.Engine
 	observer    service.Observer
 	lostStolen  config.NFCLostStolen
+	// steps are the partner's steps (nil: the default, all of them).
+	steps []string
 }
 
 func newEnv(t *testing.T, opts envOptions) *env {
@@ -177,7 +179,7 @@ func nfcConfig(t *testing.T, webhookURL string, opts envOptions) config.NFC {
 	cfg.Partners = []config.NFCPartner{{
 		ID: "acme", APIKeySHA256: testAPIKeyHash, Webhook: webhookURL + "/hook", WebhookSecret: webhookSecret,
 		RedirectURL: "https://acme.example/done", ConfirmationTimeout: config.Duration(2 * time.Minute),
-		SendImages: true, SendVectors: true,
+		SendImages: true, SendVectors: true, Steps: opts.steps,
 	}}
 	whole := config.Default()
 	whole.NFC = cfg

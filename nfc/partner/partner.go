@@ -32,6 +32,10 @@ type Partner struct {
 	// NumImagesLiveness and ForceMRZConsent are the option defaults.
 	NumImagesLiveness int
 	ForceMRZConsent   bool
+	// MRZConsent and Selfie are the partner's steps besides the chip
+	// read, which every session has: the consent screen, and the selfie
+	// images (NumImagesLiveness is 0 without them).
+	MRZConsent, Selfie bool
 	// SendImages allows send_scan; SendVectors adds face templates.
 	SendImages, SendVectors bool
 	keyHash                 [sha256.Size]byte
@@ -61,6 +65,7 @@ func New(cfgs []config.NFCPartner) (*Registry, error) {
 			ID: c.ID, Methods: c.Methods, Webhook: c.Webhook, WebhookSecret: c.WebhookSecret,
 			RedirectURL: c.RedirectURL, ConfirmationTimeout: c.ConfirmationTimeout.D(),
 			NumImagesLiveness: c.NumImagesLiveness, ForceMRZConsent: c.ForceMRZConsent,
+			MRZConsent: c.HasStep(config.NFCStepMRZConsent), Selfie: c.HasStep(config.NFCStepSelfie),
 			SendImages: c.SendImages, SendVectors: c.SendVectors,
 		}
 		copy(p.keyHash[:], raw)

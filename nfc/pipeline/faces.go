@@ -11,10 +11,16 @@ import (
 
 // addFaces compares the DG2 portrait with the first selfie, scores every
 // selfie for liveness and adds the images and vectors the partner asked for.
+// A session without selfies (the partner's steps include none) gets no face
+// match, no liveness and no flag about them: those fields stay null and the
+// array empty.
 func (p *Pipeline) addFaces(ctx context.Context, payload *result.Payload, opts session.Options, dg2 []byte, selfies [][]byte) {
 	portraitJPEG := p.portrait(ctx, dg2)
 	if opts.Sends(session.ScanDocFace) && portraitJPEG != nil {
 		payload.DocFaceImage = b64(portraitJPEG)
+	}
+	if opts.NumImagesLiveness == 0 && len(selfies) == 0 {
+		return
 	}
 	if opts.Sends(session.ScanSelfie) && len(selfies) > 0 {
 		payload.SelfieImage = b64(selfies[0])

@@ -65,11 +65,7 @@ func (p *Pipeline) Run(ctx context.Context, sess session.Session, up *upload.Upl
 	chip := icao.ChipData{SOD: up.SOD, DataGroups: groups, Challenge: sess.Challenge, AASignature: up.AASignature}
 	res := icao.Verify(chip, icao.Options{
 		Trust: p.Trust, Now: now, Revocation: p.Revocation, LostOrStolen: p.LostOrStolen,
-		Consent: &icao.Consent{
-			DocumentNumber: up.Consent.DocumentNumber,
-			DateOfBirth:    up.Consent.DateOfBirth,
-			DateOfExpiry:   up.Consent.DateOfExpiry,
-		},
+		Consent: consentOf(up.Consent),
 	})
 	out := Outcome{Verdict: res.Verdict, SODFingerprint: res.SODFingerprint, Payload: result.New(string(res.Verdict), sess.Ref)}
 	if err := p.flagChecks(ctx, &out.Payload, res, sess.ID); err != nil {
@@ -123,4 +119,13 @@ func (p *Pipeline) flagChecks(ctx context.Context, payload *result.Payload, res 
 // b64 encodes an image for the webhook.
 func b64(data []byte) string {
 	return base64.StdEncoding.EncodeToString(data)
+}
+
+// consentOf returns the consent data to match against DG1, or nil when the
+// upload carries none (a session without the consent screen).
+func consentOf(c upload.Consent) *icao.Consent {
+	if c == (upload.Consent{}) {
+		return nil
+	}
+	return &icao.Consent{DocumentNumber: c.DocumentNumber, DateOfBirth: c.DateOfBirth, DateOfExpiry: c.DateOfExpiry}
 }

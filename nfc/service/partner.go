@@ -73,11 +73,27 @@ func (s *Service) Init(ctx context.Context, req InitRequest) (string, error) {
 	return sess.InitCode, nil
 }
 
+// checkLivenessImages checks session_init's num_images_liveness against
+// the partner's steps: 1 to the configured cap with the selfie step, 0
+// without it.
+func (s *Service) checkLivenessImages(p partner.Partner, n int) error {
+	if !p.Selfie {
+		if n != 0 {
+			return detail(ErrInvalidOption, "num_images_liveness must be 0: the partner's steps include no selfie")
+		}
+		return nil
+	}
+	if n < 1 || n > s.cfg.MaxLivenessImages {
+		return detail(ErrInvalidOption, "num_images_liveness must be between 1 and %d", s.cfg.MaxLivenessImages)
+	}
+	return nil
+}
+
 // sessionOptions merges the request's options over the partner's settings
 // and checks them.
 func (s *Service) sessionOptions(p partner.Partner, req InitRequest) (session.Options, error) {
 	o := session.Options{
-		ForceMRZConsent: p.ForceMRZConsent, NumImagesLiveness: p.NumImagesLiveness,
+		ForceMRZConsent: p.ForceMRZConsent, NumImagesLiveness: p.NumImagesLiveness, NoMRZConsent: !p.MRZConsent,
 		Webhook: p.Webhook, RedirectURL: p.RedirectURL, SendVectors: p.SendVectors,
 		ConfirmationTimeout: p.ConfirmationTimeout,
 	}
@@ -85,8 +101,8 @@ func (s *Service) sessionOptions(p partner.Partner, req InitRequest) (session.Op
 		o.ForceMRZConsent = *req.Options.ForceMRZConsent
 	}
 	if n := req.Options.NumImagesLiveness; n != nil {
-		if *n < 1 || *n > s.cfg.MaxLivenessImages {
-			return o, detail(ErrInvalidOption, "num_images_liveness must be between 1 and %d", s.cfg.MaxLivenessImages)
+		if err := s.checkLivenessImages(p, *n); err != nil {
+			return o, err
 		}
 		o.NumImagesLiveness = *n
 	}

@@ -18,16 +18,19 @@ import (
 // ChallengeSize is the size of the Active Authentication challenge.
 const ChallengeSize = 8
 
-// Steps are what the app asks the user to do.
+// Steps are what the app asks the user to do, from the partner's steps.
 type Steps struct {
-	// MRZConsent asks for the consent data by scanning the MRZ.
+	// MRZConsent shows the consent screen: the consent data scanned from
+	// the MRZ. Without it the upload's consent data is optional.
 	MRZConsent bool `json:"mrz_consent"`
 	// ForceMRZConsent lets the user type the consent data when scanning
 	// fails.
 	ForceMRZConsent bool `json:"force_mrz_consent"`
-	// ChipRead reads the chip.
+	// ChipRead reads the chip; always true, as reading the chip is the
+	// point of every session.
 	ChipRead bool `json:"chip_read"`
-	// NumImagesLiveness is the number of selfie images to take.
+	// NumImagesLiveness is the number of selfie images to take; 0 when the
+	// partner asks for no selfie.
 	NumImagesLiveness int `json:"num_images_liveness"`
 }
 
@@ -121,7 +124,7 @@ func (s *Service) redeem(ctx context.Context, code string, now time.Time) (Redem
 func (s *Service) redemption(sess session.Session, token string, deadline time.Time) Redemption {
 	return Redemption{
 		SessionID: sess.ID, UploadToken: token, ExpiresAt: deadline, Challenge: sess.Challenge,
-		Steps: Steps{MRZConsent: true, ForceMRZConsent: sess.Options.ForceMRZConsent, ChipRead: true,
+		Steps: Steps{MRZConsent: !sess.Options.NoMRZConsent, ForceMRZConsent: sess.Options.ForceMRZConsent, ChipRead: true,
 			NumImagesLiveness: sess.Options.NumImagesLiveness},
 		UploadKey: UploadKey{Suite: seal.Suite, KEM: seal.KEMID, KDF: seal.KDFID, AEAD: seal.AEADID,
 			PublicKey: s.key.PublicKey(), KeyID: s.key.ID(), Info: string(seal.Info(sess.ID))},

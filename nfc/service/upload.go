@@ -38,7 +38,9 @@ func (s *Service) Upload(ctx context.Context, token string, sealed []byte) (Stat
 		s.logger.Warn("nfc upload refused", slog.String("session_id", sess.ID), slog.String("reason", "does not open"))
 		return Status{}, ErrUploadSealed
 	}
-	up, err := upload.Parse(plain, sess.Options.NumImagesLiveness)
+	up, err := upload.ParseExpecting(plain, upload.Expect{
+		Selfies: sess.Options.NumImagesLiveness, ConsentOptional: sess.Options.NoMRZConsent,
+	})
 	if err != nil {
 		return Status{}, detail(ErrUploadContent, "%s", err.Error())
 	}

@@ -22,7 +22,14 @@ type Options struct {
 	// ForceMRZConsent lets the user type the consent data when MRZ scanning
 	// fails.
 	ForceMRZConsent bool `json:"force_mrz_consent"`
-	// NumImagesLiveness is the number of selfie images the app takes.
+	// NoMRZConsent drops the consent screen: the partner's steps do not
+	// include it, so the upload's consent data is optional (checked
+	// against DG1 when sent). Stored negated so that sessions persisted
+	// before the setting existed keep the screen.
+	NoMRZConsent bool `json:"no_mrz_consent,omitempty"`
+	// NumImagesLiveness is the number of selfie images the app takes; 0
+	// when the partner's steps include no selfie, and the result then
+	// carries no face match or liveness.
 	NumImagesLiveness int `json:"num_images_liveness"`
 	// Webhook is the URL the result is posted to.
 	Webhook string `json:"webhook"`

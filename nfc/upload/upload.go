@@ -49,21 +49,37 @@ var (
 	ErrSelfieCount = errors.New("upload: wrong number of selfies")
 )
 
-// Parse decodes and checks an upload; wantSelfies is the session's
-// num_images_liveness.
+// Expect is what a session's steps require of its upload.
+type Expect struct {
+	// Selfies is the session's num_images_liveness (0 allowed).
+	Selfies int
+	// ConsentOptional accepts an upload without consent data, for
+	// sessions whose partner dropped the consent screen; consent data
+	// that is sent must still be complete.
+	ConsentOptional bool
+}
+
+// Parse decodes and checks an upload that must carry the consent data;
+// wantSelfies is the session's num_images_liveness.
 func Parse(data []byte, wantSelfies int) (*Upload, error) {
+	return ParseExpecting(data, Expect{Selfies: wantSelfies})
+}
+
+// ParseExpecting decodes an upload and checks it against the session's
+// steps.
+func ParseExpecting(data []byte, want Expect) (*Upload, error) {
 	var u Upload
 	if err := json.Unmarshal(data, &u); err != nil {
 		return nil, ErrMalformed
 	}
-	if err := u.check(wantSelfies); err != nil {
+	if err := u.check(want); err != nil {
 		return nil, err
 	}
 	return &u, nil
 }
 
 // check validates the decoded upload.
-func (u *Upload) check(wantSelfies int) error {
+func (u *Upload) check(want Expect) error {
 	if len(u.SOD) == 0 {
 		return ErrNoSOD
 	}
@@ -77,11 +93,11 @@ func (u *Upload) check(wantSelfies int) error {
 		return err
 	}
 	c := u.Consent
-	if c.DocumentNumber == "" || len(c.DateOfBirth) != 6 || len(c.DateOfExpiry) != 6 {
+	if !(want.ConsentOptional && c == Consent{}) && (c.DocumentNumber == "" || len(c.DateOfBirth) != 6 || len(c.DateOfExpiry) != 6) {
 		return ErrConsent
 	}
-	if len(u.Selfies) != wantSelfies || len(u.Selfies) > MaxSelfies {
-		return fmt.Errorf("%w: %d sent, %d expected", ErrSelfieCount, len(u.Selfies), wantSelfies)
+	if len(u.Selfies) != want.Selfies || len(u.Selfies) > MaxSelfies {
+		return fmt.Errorf("%w: %d sent, %d expected", ErrSelfieCount, len(u.Selfies), want.Selfies)
 	}
 	for _, s := range u.Selfies {
 		if len(s) == 0 {

@@ -62,3 +62,32 @@ func TestParseRefuses(t *testing.T) {
 	_, err = Parse([]byte(`[`), 1)
 	assert.ErrorIs(t, err, ErrMalformed)
 }
+
+func TestParseExpectingOptionalConsentAndNoSelfies(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(u *Upload)
+		want Expect
+		err  error
+	}{
+		{"no consent, no selfies", func(u *Upload) { u.Consent, u.Selfies = Consent{}, nil }, Expect{ConsentOptional: true}, nil},
+		{"complete consent still accepted", func(u *Upload) { u.Selfies = nil }, Expect{ConsentOptional: true}, nil},
+		{"partial consent refused", func(u *Upload) { u.Consent.DateOfBirth, u.Selfies = "", nil }, Expect{ConsentOptional: true}, ErrConsent},
+		{"consent required", func(u *Upload) { u.Consent, u.Selfies = Consent{}, nil }, Expect{}, ErrConsent},
+		{"selfies sent when none are asked", func(u *Upload) {}, Expect{ConsentOptional: true}, ErrSelfieCount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := valid()
+			tt.edit(u)
+			raw, err := u.Marshal()
+			require.NoError(t, err)
+			_, err = ParseExpecting(raw, tt.want)
+			if tt.err == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.err)
+			}
+		})
+	}
+}
