@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -55,13 +56,14 @@ func (c *Client) Redeem(ctx context.Context, code string) (service.Redemption, e
 }
 
 // NewUpload builds the upload of a chip image: its files, its answer to
-// the session's challenge, its consent data and the selfies.
+// the session's challenge, its consent data and the selfies. The upload
+// owns its data-group map, so changing it leaves the chip image as it was.
 func NewUpload(f *chipfile.File, r service.Redemption, selfies [][]byte) (*upload.Upload, error) {
 	sig, err := f.SignChallenge(r.Challenge)
 	if err != nil {
 		return nil, err
 	}
-	return &upload.Upload{SOD: f.SOD, DataGroups: f.DataGroups, AASignature: sig, Consent: f.Consent, Selfies: selfies}, nil
+	return &upload.Upload{SOD: f.SOD, DataGroups: maps.Clone(f.DataGroups), AASignature: sig, Consent: f.Consent, Selfies: selfies}, nil
 }
 
 // Seal encodes and seals an upload for the redeemed session.
