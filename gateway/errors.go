@@ -31,13 +31,28 @@ func (s *Server) handle(h HandlerFunc) gin.HandlerFunc {
 func (s *Server) abort(c *gin.Context, err error) {
 	e := camara.From(err)
 	if e.Status >= 500 {
-		s.logger.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+		attrs := []slog.Attr{
 			slog.String("route", routeOf(c)),
 			slog.String("code", e.Code),
 			slog.String("x_correlator", correlatorOf(c)),
-			slog.Any("cause", e.Unwrap()))
+		}
+		if cause := e.Unwrap(); cause != nil {
+			attrs = append(attrs, slog.Any("cause", cause))
+		}
+		s.logger.LogAttrs(c.Request.Context(), failureLevel(e), "request failed", attrs...)
 	}
 	s.writeError(c, e)
+}
+
+// failureLevel is the log level of a server-side failure: an error for a
+// fault of the gateway itself (500), a warning for a dependency that is
+// unavailable or slow (503, 504: an operator, the issuer's keys), which
+// the client is told to retry.
+func failureLevel(e *camara.Error) slog.Level {
+	if e.Status == 503 || e.Status == 504 {
+		return slog.LevelWarn
+	}
+	return slog.LevelError
 }
 
 // writeError writes e in the route's error format (the CAMARA shape unless
