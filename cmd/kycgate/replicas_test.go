@@ -25,12 +25,9 @@ import (
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
 	"github.com/kycgate/kycgate/nfc/partner"
+	"github.com/kycgate/kycgate/store/postgres/pgtest"
 	"github.com/kycgate/kycgate/webhook"
 )
-
-// replicaDSNEnv names the PostgreSQL test database; the replicas test skips
-// without it.
-const replicaDSNEnv = "KYCGATE_TEST_POSTGRES_DSN"
 
 // replicaWebhookTimeout bounds one delivery attempt of the replicas; their
 // webhook lease is 3 × this + 10 s (webhookConfig).
@@ -51,12 +48,9 @@ const replicaScopes = "flows:read flows:write verifications:read verifications:w
 // replica killed with SIGKILL under load loses no answered request and
 // leaves its claimed events to the other once their lease ends.
 func TestReplicasShareOnePostgreSQL(t *testing.T) {
-	dsn := os.Getenv(replicaDSNEnv)
-	if dsn == "" {
-		t.Skip("SKIPPED — " + replicaDSNEnv + " is not set: the two-replica test needs a PostgreSQL database where it may create a schema")
-	}
+	dsn := pgtest.DSN(t)
 	bin := buildKycgate(t)
-	schema := replicaSchema(t, dsn)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_replicas_")
 	issuer := devissuer.NewTestServer(t, devissuer.Options{Audience: "kycgate-replicas"})
 	hooks := newHookReceiver(t)
 	apiKey, apiKeyHash := partner.NewKey()
@@ -184,31 +178,6 @@ func buildKycgate(t *testing.T) string {
 	return bin
 }
 
-// replicaSchema creates an empty schema for the test and drops it, with
-// everything in it, when the test ends (after the replicas stopped).
-func replicaSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	var b [8]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	name := "kgt_replicas_" + hex.EncodeToString(b[:])
-	replicaExec(t, dsn, "CREATE SCHEMA "+name)
-	t.Cleanup(func() { replicaExec(t, dsn, "DROP SCHEMA "+name+" CASCADE") })
-	return name
-}
-
-// replicaExec runs one statement on a connection of its own.
-func replicaExec(t *testing.T, dsn, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(t, err)
-	defer func() { _ = conn.Close(context.Background()) }()
-	_, err = conn.Exec(ctx, sql)
-	require.NoError(t, err)
-}
-
 // replicaConfigValues are what differs between runs of the test.
 type replicaConfigValues struct {
 	issuer, audience, schema, partnerKeyHash, partnerWebhook string
@@ -224,7 +193,7 @@ func writeReplicaConfig(t *testing.T, dir string, v replicaConfigValues) string 
 		"server": map[string]any{"listen": "127.0.0.1:0"},
 		"auth":   map[string]any{"issuer": v.issuer, "audience": v.audience},
 		"store": map[string]any{"type": "postgres", "options": map[string]any{
-			"dsn_env": replicaDSNEnv, "schema": v.schema, "max_conns": 8}},
+			"dsn_env": pgtest.DSNEnv, "schema": v.schema, "max_conns": 8}},
 		"verifications": map[string]any{"enabled": true, "template_key": key(), "poll_interval": "200ms"},
 		"media":         map[string]any{"dir": filepath.Join(dir, "media"), "signing_key": key()},
 		"webhooks": map[string]any{"allow_http": true, "allow_private_networks": true,

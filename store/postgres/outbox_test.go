@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/store/postgres/pgtest"
 	"github.com/kycgate/kycgate/store/storetest"
 )
 
 func TestCountPendingEvents(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	storetest.RunPendingCounterTests(t, func(t *testing.T) store.Store {
-		return openIn(t, dsn, freshSchema(t, dsn))
+		return openIn(t, dsn, pgtest.FreshSchema(t, dsn, "kgt_"))
 	})
 }
 

@@ -17,19 +17,20 @@ import (
 
 	"github.com/kycgate/kycgate/kycmatch"
 	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/store/postgres/pgtest"
 	"github.com/kycgate/kycgate/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	storetest.RunTests(t, func(t *testing.T) store.Store {
-		return openIn(t, dsn, freshSchema(t, dsn))
+		return openIn(t, dsn, pgtest.FreshSchema(t, dsn, "kgt_"))
 	})
 }
 
 func TestOpenThroughRegistry(t *testing.T) {
-	dsn := testDSN(t)
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_")
 	assert.Contains(t, store.Types(), TypeName)
 	t.Setenv("KYCGATE_TEST_REGISTRY_DSN", dsn)
 	options := json.RawMessage(`{"dsn_env":"KYCGATE_TEST_REGISTRY_DSN","max_conns":1,"schema":"` + schema + `"}`)
@@ -80,8 +81,8 @@ func embeddedVersions(t *testing.T) []int64 {
 }
 
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
-	dsn := testDSN(t)
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_")
 	const replicaCount = 6
 	var wg sync.WaitGroup
 	errs := make([]error, replicaCount)
@@ -109,8 +110,8 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 }
 
 func TestReopenKeepsDataAndSkipsMigrations(t *testing.T) {
-	dsn := testDSN(t)
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_")
 	ctx := context.Background()
 	sub := kycmatch.Subscriber{PhoneNumber: "+34629255833", LineType: kycmatch.LineMobile,
 		Attributes: map[string]string{"givenName": "Federica"}}
@@ -128,10 +129,10 @@ func TestReopenKeepsDataAndSkipsMigrations(t *testing.T) {
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
-	dsn := testDSN(t)
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_")
 	openIn(t, dsn, schema).Close()
-	admin(t, dsn, `INSERT INTO `+schema+`.`+versionTable+` (version_id, is_applied) VALUES (99999, true)`)
+	pgtest.Exec(t, dsn, `INSERT INTO `+schema+`.`+versionTable+` (version_id, is_applied) VALUES (99999, true)`)
 	_, err := Open(context.Background(), Config{DSN: dsn, Schema: schema})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "version 99999")
@@ -139,8 +140,8 @@ func TestRefusesNewerSchema(t *testing.T) {
 }
 
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
-	dsn := testDSN(t)
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn, "kgt_")
 	s := openIn(t, dsn, schema)
 	ctx := context.Background()
 	provider, db, err := newProvider(s.pool, migrationFiles)
@@ -153,7 +154,7 @@ func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 }
 
 func TestOpenRefusesMissingSchema(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	_, err := Open(context.Background(), Config{DSN: dsn, Schema: "kgt_does_not_exist"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `schema "kgt_does_not_exist" does not exist`)
