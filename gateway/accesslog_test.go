@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -9,12 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/propagation"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 )
 
 // accessLines returns the access-log lines of logs, decoded.
@@ -34,15 +30,7 @@ func accessLines(t *testing.T, logs string) []map[string]any {
 // tracer provider and the W3C propagator globally, so it must not run in
 // parallel with other tests.
 func TestAccessLogCarriesCorrelatorAndTraceButNoPersonalData(t *testing.T) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewInMemoryExporter()))
-	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
-	otel.SetTracerProvider(tp)
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() {
-		_ = tp.Shutdown(context.Background())
-		otel.SetTracerProvider(prevTP)
-		otel.SetTextMapPropagator(prevProp)
-	})
+	telemetrytest.Tracing(t)
 	e := newEnv(t, envOptions{})
 
 	tests := []struct {

@@ -1,18 +1,15 @@
 package gateway_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 func TestMetricsEndpoint(t *testing.T) {
@@ -33,16 +30,7 @@ func TestMetricsEndpoint(t *testing.T) {
 // TestTracingContinuesTheCallersTrace installs an in-memory exporter as the
 // global provider, so it must not run in parallel with other tests.
 func TestTracingContinuesTheCallersTrace(t *testing.T) {
-	exporter := tracetest.NewInMemoryExporter()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exporter))
-	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
-	otel.SetTracerProvider(tp)
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() {
-		_ = tp.Shutdown(context.Background())
-		otel.SetTracerProvider(prevTP)
-		otel.SetTextMapPropagator(prevProp)
-	})
+	exporter := telemetrytest.Tracing(t)
 
 	e := newEnv(t, envOptions{})
 	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"

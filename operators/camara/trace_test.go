@@ -11,8 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kycgate/kycgate/kycmatch"
@@ -20,6 +18,7 @@ import (
 	"github.com/kycgate/kycgate/operators/camara/camaratest"
 	"github.com/kycgate/kycgate/operators/operatorstest"
 	"github.com/kycgate/kycgate/telemetry"
+	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 )
 
 // traceparents keeps the traceparent header of every match request an
@@ -47,16 +46,7 @@ func (p *traceparents) wrap(next http.Handler) http.Handler {
 // a real upstream kycgate, which must receive a traceparent of the caller's
 // trace whose parent is a span of this call.
 func TestUpstreamOperatorReceivesTheTrace(t *testing.T) {
-	spans := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
-	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
-	otel.SetTracerProvider(tp)
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() {
-		_ = tp.Shutdown(context.Background())
-		otel.SetTracerProvider(prevTP)
-		otel.SetTextMapPropagator(prevProp)
-	})
+	exporter := telemetrytest.Tracing(t)
 
 	seen := &traceparents{}
 	upstream := camaratest.Start(t, camaratest.Options{Subscribers: operatorstest.Subscribers, Wrap: seen.wrap})
@@ -86,7 +76,7 @@ func TestUpstreamOperatorReceivesTheTrace(t *testing.T) {
 
 	parents := map[trace.SpanID]trace.SpanID{}
 	var call trace.SpanID
-	for _, s := range spans.Ended() {
+	for _, s := range exporter.GetSpans().Snapshots() {
 		parents[s.SpanContext().SpanID()] = s.Parent().SpanID()
 		if s.Name() == operators.CallSpanName {
 			call = s.SpanContext().SpanID()
