@@ -48,14 +48,16 @@ func TestErasesPayloadsPastTheirRetention(t *testing.T) {
 	cfg.PayloadRetention = time.Hour
 	cfg.PurgeInterval = 20 * time.Millisecond
 	w := newWorker(t, st, cfg)
-	runWorker(t, w)
-
-	fresh := enqueue(t, st, w, server.URL, "ver-1", "verification_completed")
-	eventually(t, func() bool { return allDelivered(t, st, fresh) }, "the fresh event is delivered")
+	// The finished events are in place before the worker runs: a running
+	// worker would claim one between its enqueue and its finishing attempt.
 	old := []store.OutboxEvent{
 		insertFinished(t, st, store.EventDelivered, time.Now().Add(-2*time.Hour)),
 		insertFinished(t, st, store.EventFailed, time.Now().Add(-2*time.Hour)),
 	}
+	runWorker(t, w)
+
+	fresh := enqueue(t, st, w, server.URL, "ver-1", "verification_completed")
+	eventually(t, func() bool { return allDelivered(t, st, fresh) }, "the fresh event is delivered")
 	eventually(t, func() bool { return purged(t, st, old[0].ID) && purged(t, st, old[1].ID) },
 		"events finished before the retention period are purged")
 
