@@ -104,7 +104,9 @@ func (s *Store) AddCertificateFile(data []byte) (int, error) {
 func ParseCertificateFile(data []byte) ([]*cert.Certificate, error) {
 	trimmed := bytes.TrimSpace(data)
 	if !bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
-		c, err := cert.Parse(trimmed)
+		// DER as it is: its last byte, part of a signature, may well be
+		// one that TrimSpace would take for white space.
+		c, err := cert.Parse(data)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package trust_test
 
 import (
+	"bytes"
 	"encoding/pem"
 	"testing"
 	"time"
@@ -40,6 +41,23 @@ func TestCertificateFilesDERAndPEM(t *testing.T) {
 	assert.ErrorIs(t, err, trust.ErrNoCertificate)
 	_, err = s.AddCertificateFile([]byte{0x30, 0x00})
 	assert.Error(t, err)
+}
+
+// TestDERFileEndingInAWhiteSpaceByte loads DER certificates whose last
+// signature byte is one that bytes.TrimSpace removes (about one in forty
+// random signatures).
+func TestDERFileEndingInAWhiteSpaceByte(t *testing.T) {
+	for attempt := 0; attempt < 5000; attempt++ {
+		a := authority(t, "CSCA W")
+		if last := a.DER[len(a.DER)-1]; !bytes.ContainsRune([]byte(" \t\n\v\f\r"), rune(last)) {
+			continue
+		}
+		certs, err := trust.ParseCertificateFile(a.DER)
+		require.NoError(t, err)
+		require.Len(t, certs, 1)
+		return
+	}
+	t.Fatal("no certificate ending in a white-space byte in 5000 attempts")
 }
 
 func TestIssuersAndCRLs(t *testing.T) {
