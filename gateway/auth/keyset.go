@@ -81,11 +81,17 @@ func (k *cachedKeySet) VerifySignature(ctx context.Context, rawToken string) ([]
 		return nil, errMalformedJWT
 	}
 	header := jws.Signatures[0].Header
-	payload, err := verifyWithKeys(jws, header, k.current())
+	seen := k.keys.Load()
+	payload, err := verifyWithKeys(jws, header, keysOf(seen))
 	if !errors.Is(err, errUnknownKey) {
 		return payload, err
 	}
 	if err := k.refreshForUnknownKey(ctx); err != nil {
+		// The cooldown stops a new fetch, not a second look: a refresh
+		// that finished after this caller's lookup may hold the key.
+		if errors.Is(err, errRefreshSuppressed) && k.keys.Load() != seen {
+			return verifyWithKeys(jws, header, k.current())
+		}
 		return nil, fmt.Errorf("%w (%w)", errUnknownKey, err)
 	}
 	return verifyWithKeys(jws, header, k.current())
@@ -93,10 +99,15 @@ func (k *cachedKeySet) VerifySignature(ctx context.Context, rawToken string) ([]
 
 // current returns the cached keys.
 func (k *cachedKeySet) current() []jose.JSONWebKey {
-	if doc := k.keys.Load(); doc != nil {
-		return doc.keys
+	return keysOf(k.keys.Load())
+}
+
+// keysOf returns the keys of doc, none when no set is loaded yet.
+func keysOf(doc *jwksDocument) []jose.JSONWebKey {
+	if doc == nil {
+		return nil
 	}
-	return nil
+	return doc.keys
 }
 
 // verifyWithKeys tries the keys that match the token's kid (every key when the
