@@ -20,6 +20,7 @@ import (
 	"github.com/kycgate/kycgate/nfc/result"
 	"github.com/kycgate/kycgate/nfc/service"
 	"github.com/kycgate/kycgate/nfc/session"
+	"github.com/kycgate/kycgate/nfc/upload"
 	"github.com/kycgate/kycgate/webhook"
 )
 
@@ -54,11 +55,19 @@ func openFaceEngine(t *testing.T) biometric.Engine {
 // redeemAndUpload plays the app: redeem, seal, upload.
 func (e *env) redeemAndUpload(code string, selfieImages [][]byte) (service.Redemption, service.Status) {
 	e.t.Helper()
+	return e.redeemAndUploadAltered(code, selfieImages, func(*upload.Upload) {})
+}
+
+// redeemAndUploadAltered is redeemAndUpload with the upload changed by
+// alter before it is sealed, as a forged or damaged chip read would be.
+func (e *env) redeemAndUploadAltered(code string, selfieImages [][]byte, alter func(*upload.Upload)) (service.Redemption, service.Status) {
+	e.t.Helper()
 	ctx := context.Background()
 	r, err := e.reader.Redeem(ctx, code)
 	require.NoError(e.t, err)
 	up, err := readerclient.NewUpload(specimenChip(e.t), r, selfieImages)
 	require.NoError(e.t, err)
+	alter(up)
 	sealed, err := readerclient.Seal(r, up)
 	require.NoError(e.t, err)
 	st, err := e.reader.UploadSealed(ctx, r.UploadToken, sealed)
@@ -328,18 +337,7 @@ func TestUploadRefusals(t *testing.T) {
 
 func TestTamperedChipDataGivesItsVerdict(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	ctx := context.Background()
-	r, err := e.reader.Redeem(ctx, e.initSession(nil))
-	require.NoError(t, err)
-	up, err := readerclient.NewUpload(specimenChip(t), r, selfies(t, 2, "kit"))
-	require.NoError(t, err)
-	dg1 := bytes.Clone(up.DataGroups["1"])
-	dg1[len(dg1)-3] ^= 0x01
-	up.DataGroups = map[string][]byte{"1": dg1, "2": up.DataGroups["2"], "15": up.DataGroups["15"]}
-	sealed, err := readerclient.Seal(r, up)
-	require.NoError(t, err)
-	_, err = e.reader.UploadSealed(ctx, r.UploadToken, sealed)
-	require.NoError(t, err)
+	e.redeemAndUploadAltered(e.initSession(nil), selfies(t, 2, "kit"), tamperDG1)
 
 	w := decodeWebhook(t, e.partner.next(t))
 	assert.Equal(t, "Err", w["result"])
@@ -394,4 +392,10 @@ func TestConfirmationErrAndTimeout(t *testing.T) {
 		status, out := e.confirm(code, "OK")
 		assert.Equal(t, http.StatusConflict, status, "too late: %v", out)
 	})
+}
+
+// tamperDG1 flips one bit of DG1, so its hash no longer matches the SOD's.
+func tamperDG1(up *upload.Upload) {
+	up.DataGroups["1"] = bytes.Clone(up.DataGroups["1"])
+	up.DataGroups["1"][len(up.DataGroups["1"])-3] ^= 0x01
 }

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kycgate/kycgate/nfc/readerclient"
 	"github.com/kycgate/kycgate/telemetry"
 	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 )
@@ -26,17 +24,7 @@ func TestEveryResultCountsItsVerdict(t *testing.T) {
 	assert.Equal(t, "AUTHENTIC", e.partner.nextWithRef(t, "authentic")["verdict"])
 	assert.Equal(t, 1.0, verdicts("AUTHENTIC"))
 
-	r, err := e.reader.Redeem(ctx, e.initSession(map[string]any{"ref": "tampered"}))
-	require.NoError(t, err)
-	up, err := readerclient.NewUpload(specimenChip(t), r, selfies(t, 2, "kit"))
-	require.NoError(t, err)
-	dg1 := bytes.Clone(up.DataGroups["1"])
-	dg1[len(dg1)-3] ^= 0x01
-	up.DataGroups = map[string][]byte{"1": dg1, "2": up.DataGroups["2"], "15": up.DataGroups["15"]}
-	sealed, err := readerclient.Seal(r, up)
-	require.NoError(t, err)
-	_, err = e.reader.UploadSealed(ctx, r.UploadToken, sealed)
-	require.NoError(t, err)
+	e.redeemAndUploadAltered(e.initSession(map[string]any{"ref": "tampered"}), selfies(t, 2, "kit"), tamperDG1)
 	assert.Equal(t, "DG_HASH_MISMATCH", e.partner.nextWithRef(t, "tampered")["verdict"])
 	assert.Equal(t, 1.0, verdicts("DG_HASH_MISMATCH"))
 

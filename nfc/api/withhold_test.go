@@ -1,13 +1,10 @@
 package api_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/kycgate/kycgate/nfc/readerclient"
 	"github.com/kycgate/kycgate/nfc/upload"
 )
 
@@ -18,7 +15,6 @@ import (
 // disclose when every check passed.
 func TestWebhookWithholdsDataOnConsentAndAAFailures(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	ctx := context.Background()
 	tests := []struct {
 		ref     string
 		mutate  func(up *upload.Upload)
@@ -33,15 +29,7 @@ func TestWebhookWithholdsDataOnConsentAndAAFailures(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.ref, func(t *testing.T) {
-			r, err := e.reader.Redeem(ctx, e.initSession(map[string]any{"ref": tc.ref}))
-			require.NoError(t, err)
-			up, err := readerclient.NewUpload(specimenChip(t), r, selfies(t, 2, "kit"))
-			require.NoError(t, err)
-			tc.mutate(up)
-			sealed, err := readerclient.Seal(r, up)
-			require.NoError(t, err)
-			_, err = e.reader.UploadSealed(ctx, r.UploadToken, sealed)
-			require.NoError(t, err)
+			e.redeemAndUploadAltered(e.initSession(map[string]any{"ref": tc.ref}), selfies(t, 2, "kit"), tc.mutate)
 
 			w := e.partner.nextWithRef(t, tc.ref)
 			assert.Equal(t, tc.verdict, w["verdict"])
