@@ -14,23 +14,6 @@ import (
 	"github.com/kycgate/kycgate/nfc/upload"
 )
 
-// uploadEdited redeems code and uploads the specimen chip with the given
-// selfies after edit changed the plaintext upload.
-func (e *env) uploadEdited(code string, selfieImages [][]byte, edit func(*upload.Upload)) service.Redemption {
-	e.t.Helper()
-	ctx := context.Background()
-	r, err := e.reader.Redeem(ctx, code)
-	require.NoError(e.t, err)
-	up, err := readerclient.NewUpload(specimenChip(e.t), r, selfieImages)
-	require.NoError(e.t, err)
-	edit(up)
-	sealed, err := readerclient.Seal(r, up)
-	require.NoError(e.t, err)
-	_, err = e.reader.UploadSealed(ctx, r.UploadToken, sealed)
-	require.NoError(e.t, err)
-	return r
-}
-
 // TestChipOnlyPartnerSteps runs sessions for a partner whose steps are the
 // chip read alone: the app is told to show no consent screen and take no
 // selfie, the upload needs neither, and the webhook carries no face match
@@ -59,7 +42,7 @@ func TestChipOnlyPartnerSteps(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, "%v", out)
 		code := out["data"].(map[string]any)["init_code"].(string)
 
-		r := e.uploadEdited(code, nil, func(up *upload.Upload) { up.Consent = upload.Consent{} })
+		r, _ := e.redeemAndUploadAltered(code, nil, func(up *upload.Upload) { up.Consent = upload.Consent{} })
 		assert.Equal(t, service.Steps{MRZConsent: false, ChipRead: true, NumImagesLiveness: 0}, r.Steps)
 
 		w := e.partner.nextWithRef(t, "order-7")
@@ -84,7 +67,7 @@ func TestChipOnlyPartnerSteps(t *testing.T) {
 		status, out, _ := e.post("/nfc/v1/session_init", body)
 		require.Equal(t, http.StatusOK, status, "%v", out)
 		code := out["data"].(map[string]any)["init_code"].(string)
-		e.uploadEdited(code, nil, func(up *upload.Upload) { up.Consent.DocumentNumber = "X00000000" })
+		e.redeemAndUploadAltered(code, nil, func(up *upload.Upload) { up.Consent.DocumentNumber = "X00000000" })
 		w := e.partner.nextWithRef(t, "order-8")
 		assert.Equal(t, "CONSENT_MISMATCH", w["verdict"], "%v", w)
 	})
