@@ -267,6 +267,15 @@ const maxUpstreamScore = 100
 // 100, is an error. A score is kept only for a scored attribute answered
 // false; a null score counts as absent.
 func DecodeResponse(v Version, body []byte) (Response, error) {
+	if resp, ok := decodeFlatResponse(v, body); ok {
+		return resp, nil
+	}
+	return decodeResponseGenerally(v, body)
+}
+
+// decodeResponseGenerally is DecodeResponse through encoding/json, for
+// every answer.
+func decodeResponseGenerally(v Version, body []byte) (Response, error) {
 	var props map[string]json.RawMessage
 	if err := json.Unmarshal(body, &props); err != nil || props == nil {
 		return nil, errors.New("kycmatch: decode response: the body is not a JSON object")

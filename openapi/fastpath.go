@@ -8,20 +8,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-
-	"github.com/kycgate/kycgate/internal/flatjson"
 )
 
 // jsonMediaType is the only media type the fast path reads.
 const jsonMediaType = "application/json"
 
-// maxFlatProperties bounds the properties the fast path tracks in one
-// bit set.
-const maxFlatProperties = 64
-
 // fastPath accepts, without decoding the body into generic values, the
 // requests most calls send: valid parameters and a JSON object of string
-// properties that the body schema, a plain object, declares. It only ever
+// (or integer) properties that the body schema, a plain object, declares. It only ever
 // accepts; a request it does not accept is validated by openapi3filter from
 // scratch, which also words the error. Its rules are kin-openapi's own:
 // parameters and property values are checked by kin-openapi, only the walk
@@ -31,25 +25,16 @@ type fastPath struct {
 	// params are the parameters openapi3filter validates, in its order.
 	params []*openapi3.Parameter
 	// mediaType is the application/json entry of the request body.
-	mediaType  *openapi3.MediaType
-	properties map[string]flatProperty
-	// required has the bit of every required property set.
-	required uint64
-	// options are those openapi3filter passes to the body schema.
-	options []openapi3.SchemaValidationOption
-}
-
-// flatProperty is one declared property of the body object.
-type flatProperty struct {
-	bit uint64
-	// schema checks the value; nil when it accepts any string.
-	schema *openapi3.Schema
+	mediaType *openapi3.MediaType
+	// body is the body schema with the options openapi3filter passes to
+	// it.
+	body *flatShape
 }
 
 // newFastPath prepares the fast path of a route, or returns nil when the
 // operation falls outside what it can decide exactly or would rarely take
 // (an OpenAPI 3.1 document, a body schema that is not a plain object of
-// string properties, options that change how bodies are decoded or
+// string or integer properties, options that change how bodies are decoded or
 // checked).
 func newFastPath(route *routers.Route, options *openapi3filter.Options) *fastPath {
 	rb := route.Operation.RequestBody
@@ -60,18 +45,15 @@ func newFastPath(route *routers.Route, options *openapi3filter.Options) *fastPat
 		return nil
 	}
 	mt := rb.Value.Content[jsonMediaType]
-	if mt == nil || len(mt.Encoding) != 0 || mt.Schema == nil || mt.Schema.Value == nil || !isPlainObject(mt.Schema.Value) {
+	if mt == nil || len(mt.Encoding) != 0 || mt.Schema == nil {
 		return nil
 	}
-	f := &fastPath{
-		params:    operationParameters(route),
-		mediaType: mt,
-		options:   append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}, options.SchemaValidationOptions...),
-	}
-	if !f.indexProperties(mt.Schema.Value) {
+	visit := append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}, options.SchemaValidationOptions...)
+	body := newFlatShape(mt.Schema.Value, visit)
+	if body == nil {
 		return nil
 	}
-	return f
+	return &fastPath{params: operationParameters(route), mediaType: mt, body: body}
 }
 
 // plainOptions reports whether options validate bodies the way the fast
@@ -80,59 +62,6 @@ func newFastPath(route *routers.Route, options *openapi3filter.Options) *fastPat
 func plainOptions(o *openapi3filter.Options) bool {
 	return o != nil && !o.ExcludeRequestBody && !o.MultiError && o.SkipSettingDefaults &&
 		!o.ExcludeReadOnlyValidations && o.RegexCompiler == nil
-}
-
-// indexProperties records the body schema's properties and required set.
-func (f *fastPath) indexProperties(s *openapi3.Schema) bool {
-	if len(s.Properties) > maxFlatProperties {
-		return false
-	}
-	f.properties = make(map[string]flatProperty, len(s.Properties))
-	i := 0
-	for name, ref := range s.Properties {
-		p := ref.Value
-		if p == nil || p.ReadOnly || !p.Type.Is(openapi3.TypeString) {
-			return false
-		}
-		fp := flatProperty{bit: 1 << i, schema: p}
-		if isPlainString(p) {
-			fp.schema = nil
-		}
-		f.properties[name] = fp
-		i++
-	}
-	for _, name := range s.Required {
-		p, ok := f.properties[name]
-		if !ok {
-			return false
-		}
-		f.required |= p.bit
-	}
-	return true
-}
-
-// isPlainObject reports whether s constrains a value only by being an
-// object, its properties, additionalProperties and required: with those
-// keywords removed, kin-openapi would find it empty.
-func isPlainObject(s *openapi3.Schema) bool {
-	if s.Always != nil || !s.Type.Is(openapi3.TypeObject) {
-		return false
-	}
-	rest := *s
-	rest.Type, rest.Properties, rest.Required = nil, nil, nil
-	rest.AdditionalProperties = openapi3.AdditionalProperties{}
-	return rest.IsEmpty()
-}
-
-// isPlainString reports whether s accepts every string: type string and no
-// other constraint.
-func isPlainString(s *openapi3.Schema) bool {
-	if s.Always != nil || !s.Type.Is(openapi3.TypeString) {
-		return false
-	}
-	rest := *s
-	rest.Type = nil
-	return rest.IsEmpty()
 }
 
 // operationParameters lists the parameters openapi3filter.ValidateRequest
@@ -165,22 +94,7 @@ func (f *fastPath) accepts(ctx context.Context, input *openapi3filter.RequestVal
 			return false
 		}
 	}
-	return f.acceptsBody(body)
-}
-
-// acceptsBody checks the body: one JSON object, each property declared,
-// sent once and accepted by its schema, every required property present.
-func (f *fastPath) acceptsBody(body []byte) bool {
-	var seen uint64
-	ok := flatjson.Object(body, func(name, value []byte) bool {
-		p, known := f.properties[string(name)]
-		if !known || seen&p.bit != 0 {
-			return false
-		}
-		seen |= p.bit
-		return p.schema == nil || p.schema.VisitJSON(string(value), f.options...) == nil
-	})
-	return ok && seen&f.required == f.required
+	return f.body.accepts(body)
 }
 
 // isJSONMediaType reports whether openapi3filter decodes a body of

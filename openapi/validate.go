@@ -32,12 +32,15 @@ type Operation struct {
 	// fast accepts the common conforming request cheaply; nil when the
 	// operation is outside what it decides exactly.
 	fast *fastPath
+	// fastResponses accept common conforming answers cheaply, by status.
+	fastResponses map[int]*responseFastPath
 }
 
 // newOperation wraps a resolved route with the options shared by the
 // document and precomputes what the media type check needs.
 func newOperation(route *routers.Route, renames map[string]string, options *openapi3filter.Options) *Operation {
 	o := &Operation{route: route, renames: renames, options: options, fast: newFastPath(route, options)}
+	o.fastResponses = newResponseFastPaths(o)
 	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil && len(rb.Value.Content) > 0 {
 		o.content = rb.Value.Content
 		keys := slices.Sorted(maps.Keys(o.content))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -162,5 +163,132 @@ func FuzzObjectAgreesWithEncodingJSON(f *testing.F) {
 			got = []member{}
 		}
 		require.Equal(t, want, got)
+	})
+}
+
+// scalar is one member handed to the Members callback.
+type scalar struct {
+	name, value string
+	kind        Kind
+}
+
+// collectMembers runs Members and returns the members seen.
+func collectMembers(data string) ([]scalar, bool) {
+	var got []scalar
+	ok := Members([]byte(data), func(name, value []byte, kind Kind) bool {
+		got = append(got, scalar{string(name), string(value), kind})
+		return true
+	})
+	return got, ok
+}
+
+func TestMembersReadsStringsAndIntegers(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want []scalar
+	}{
+		{"strings and integers", `{"a":"true","aScore":87,"b":0}`, []scalar{{"a", "true", String}, {"aScore", "87", Integer}, {"b", "0", Integer}}},
+		{"negative integer", `{"a":-12}`, []scalar{{"a", "-12", Integer}}},
+		{"negative zero", `{"a":-0}`, []scalar{{"a", "-0", Integer}}},
+		{"integer then spaces", "{\"a\":100 \n}", []scalar{{"a", "100", Integer}}},
+		{"fifteen digits", `{"a":123456789012345}`, []scalar{{"a", "123456789012345", Integer}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := collectMembers(tt.data)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestMembersRefusesOtherNumbersAndValues(t *testing.T) {
+	for _, data := range []string{
+		`{"a":1.5}`, `{"a":1e2}`, `{"a":1E2}`, `{"a":01}`, `{"a":-}`, `{"a":+1}`,
+		`{"a":1234567890123456}`, `{"a":null}`, `{"a":true}`, `{"a":[1]}`, `{"a":{}}`,
+		`{"a":1 2}`, `{"a":1`, `{"a":1x}`, `{"a":0x10}`,
+	} {
+		t.Run(data, func(t *testing.T) {
+			_, ok := collectMembers(data)
+			assert.False(t, ok)
+		})
+	}
+}
+
+func TestObjectStillRefusesIntegers(t *testing.T) {
+	_, ok := collect(`{"a":"b","c":1}`)
+	assert.False(t, ok)
+}
+
+// scalarTokens reads data with encoding/json's tokenizer as an object of
+// string and number members, or reports that it is not one.
+func scalarTokens(data []byte) ([]scalar, bool) {
+	if !json.Valid(data) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out []scalar
+	for dec.More() {
+		name, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		value, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		switch v := value.(type) {
+		case string:
+			out = append(out, scalar{name.(string), v, String})
+		case json.Number:
+			out = append(out, scalar{name.(string), v.String(), Integer})
+		default:
+			return nil, false
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return out, true
+}
+
+// FuzzMembersAgreesWithEncodingJSON checks that whatever Members accepts,
+// encoding/json reads as the same members, every Integer an integer that
+// an int64 holds.
+func FuzzMembersAgreesWithEncodingJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{}`, `{"a":"b"}`, `{"a":1}`, `{"a":-0}`, `{"a":1.0}`, `{"a":01}`, `{"aMatch":"false","aMatchScore":87}`,
+		`{"a":123456789012345}`, `{"a":1e3}`, `{"a":"\u00e9","b":2}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := collectMembers(string(data))
+		if !ok {
+			return
+		}
+		want, valid := scalarTokens(data)
+		require.True(t, valid, "Members accepted what encoding/json refuses: %q", data)
+		if want == nil {
+			want = []scalar{}
+		}
+		if got == nil {
+			got = []scalar{}
+		}
+		require.Equal(t, want, got)
+		for _, m := range got {
+			if m.kind == Integer {
+				_, err := strconv.ParseInt(m.value, 10, 64)
+				require.NoError(t, err)
+			}
+		}
 	})
 }

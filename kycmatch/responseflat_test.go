@@ -1,0 +1,97 @@
+package kycmatch
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// flatResponseBodies are answers the fast path must read exactly like the
+// general path, or leave to it.
+var flatResponseBodies = []string{
+	`{"givenNameMatch":"true","familyNameMatch":"false","familyNameMatchScore":82}`,
+	`{}`,
+	`{"givenNameMatch":"maybe"}`,
+	`{"givenNameMatch":true}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":100}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":101}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":-1}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":-0}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":82.5}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":"82"}`,
+	`{"givenNameMatch":"false","givenNameMatchScore":null}`,
+	`{"givenNameMatch":"true","givenNameMatchScore":"x"}`,
+	`{"birthdateMatch":"false","birthdateMatchScore":12}`,
+	`{"givenNameMatch":"true","givenNameMatch":"false"}`,
+	`{"givenNameMatchScore":40,"givenNameMatch":"false","givenNameMatchScore":50}`,
+	`{"givenNameMatch":"true","operatorTrace":"x","operatorCount":3}`,
+	`{"idDocumentTypeMatch":"true","nameKanaHankakuMatch":"false","nameKanaHankakuMatchScore":70}`,
+	`{"MatchScore":1,"Match":"true"}`,
+	`{"givenNameMatch":"not_available","givenNameMatchScore":5}`,
+	`{"givenNameMatch":"tru\u0065"}`,
+	`null`,
+	`[]`,
+	`{"givenNameMatch":"true"`,
+}
+
+// decodeBoth reads body with the fast path and the general path.
+func decodeBoth(v Version, body string) (fast Response, fastOK bool, general Response, err error) {
+	fast, fastOK = decodeFlatResponse(v, []byte(body))
+	general, err = decodeResponseGenerally(v, []byte(body))
+	return fast, fastOK, general, err
+}
+
+func TestFlatResponseDecodesLikeEncodingJSON(t *testing.T) {
+	for _, v := range Versions {
+		for _, body := range flatResponseBodies {
+			fast, ok, general, err := decodeBoth(v, body)
+			if !ok {
+				continue
+			}
+			require.NoError(t, err, "0.%d: the fast path read what the general path refuses: %s", v.Minor, body)
+			assert.Equal(t, general, fast, "0.%d: %s", v.Minor, body)
+		}
+	}
+}
+
+func TestFlatResponseTakesUsualAnswers(t *testing.T) {
+	resp, ok := decodeFlatResponse(V04, []byte(`{"givenNameMatch":"true","familyNameMatch":"false","familyNameMatchScore":82,"idDocumentTypeMatch":"not_available"}`))
+	require.True(t, ok)
+	assert.Equal(t, Response{
+		"givenName":      {Result: True},
+		"familyName":     {Result: False, Score: 82, HasScore: true},
+		"idDocumentType": {Result: NotAvailable},
+	}, resp)
+	resp, ok = decodeFlatResponse(V03, []byte(`{"idDocumentTypeMatch":"true","givenNameMatch":"false","givenNameMatchScore":100}`))
+	require.True(t, ok)
+	assert.Equal(t, Response{"givenName": {Result: False, Score: 100, HasScore: true}}, resp, "0.3 has no idDocumentType")
+}
+
+func BenchmarkDecodeResponse(b *testing.B) {
+	body := []byte(`{"givenNameMatch":"true","familyNameMatch":"false","familyNameMatchScore":82,"birthdateMatch":"true","addressMatch":"false","addressMatchScore":77,"emailMatch":"true"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeResponse(V04, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// FuzzFlatResponseDecodesLikeEncodingJSON checks the fast path against
+// the general path on arbitrary answers.
+func FuzzFlatResponseDecodesLikeEncodingJSON(f *testing.F) {
+	for _, body := range flatResponseBodies {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, v := range Versions {
+			fast, ok, general, err := decodeBoth(v, body)
+			if !ok {
+				continue
+			}
+			require.NoError(t, err, "0.%d: %q", v.Minor, body)
+			require.Equal(t, general, fast, "0.%d: %q", v.Minor, body)
+		}
+	})
+}
