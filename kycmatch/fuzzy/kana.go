@@ -30,7 +30,7 @@ import (
 //     punctuation are removed.
 func NormalizeKana(s string) string {
 	var composed, folded [128]byte
-	c := norm.NFKC.AppendString(composed[:0], s)
+	c := appendNormalized(composed[:0], norm.NFKC, s)
 	return string(appendKanaSegment(folded[:0], c))
 }
 
@@ -46,8 +46,12 @@ func appendKanaSegment(dst, segment []byte) []byte {
 			dst = utf8.AppendRune(dst, hiraganaToKatakana(r))
 			continue
 		}
+		if r < utf8.RuneSelf { // NFKD leaves ASCII as it is
+			dst = appendFoldedRune(dst, r)
+			continue
+		}
 		var decomposed [32]byte
-		dst = appendFoldedSegment(dst, norm.NFKD.Append(decomposed[:0], encoded...))
+		dst = appendFoldedSegment(dst, appendNormalizedBytes(decomposed[:0], norm.NFKD, encoded))
 	}
 	return dst
 }

@@ -32,7 +32,10 @@ func Normalize(s string) string {
 		return normalizeASCII(s)
 	}
 	var decomposed, folded [128]byte
-	d := norm.NFKD.AppendString(decomposed[:0], s)
+	if latin, ok := appendLatin(folded[:0], s); ok {
+		return string(latin)
+	}
+	d := appendNormalized(decomposed[:0], norm.NFKD, s)
 	return string(appendFoldedSegment(folded[:0], d))
 }
 
