@@ -2,6 +2,7 @@ package fuzzy
 
 import (
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
@@ -52,5 +53,13 @@ func BenchmarkNormalizeNames(b *testing.B) {
 		_ = NormalizeKana("アルバ アバド")
 		_ = Normalize("Esteban Gil")
 		_ = Normalize("José Müller")
+	}
+}
+
+func TestIsKanaQuickRangesAgreeWithTheUnicodeTables(t *testing.T) {
+	for _, block := range [][2]rune{{'ァ', 'ヺ'}, {'ぁ', 'ゖ'}} {
+		for r := block[0]; r <= block[1]; r++ {
+			require.True(t, unicode.IsLetter(r) && unicode.In(r, unicode.Hiragana, unicode.Katakana), "%U", r)
+		}
 	}
 }

@@ -30,7 +30,12 @@ import (
 //     punctuation are removed.
 func NormalizeKana(s string) string {
 	var composed, folded [128]byte
-	c := appendNormalized(composed[:0], norm.NFKC, s)
+	var c []byte
+	if norm.NFKC.QuickSpanString(s) == len(s) {
+		c = append(composed[:0], s...) // already composed, as full-width Kana usually is
+	} else {
+		c = appendNormalized(composed[:0], norm.NFKC, s)
+	}
 	return string(appendKanaSegment(folded[:0], c))
 }
 
@@ -60,8 +65,10 @@ func appendKanaSegment(dst, segment []byte) []byte {
 // mark or a Kana iteration mark. Combining voiced marks that could not be
 // joined to a letter are not Kana letters and are dropped later.
 func isKana(r rune) bool {
-	switch r {
-	case 'ー', 'ヽ', 'ヾ', 'ゝ', 'ゞ':
+	switch {
+	case r >= 'ァ' && r <= 'ヺ', r >= 'ぁ' && r <= 'ゖ': // the common letters, answered without table lookups
+		return true
+	case r == 'ー', r == 'ヽ', r == 'ヾ', r == 'ゝ', r == 'ゞ':
 		return true
 	}
 	return unicode.IsLetter(r) && unicode.In(r, unicode.Hiragana, unicode.Katakana)
