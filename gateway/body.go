@@ -40,7 +40,7 @@ func (s *Server) readJSON(c *gin.Context, limit int64) error {
 	if !isJSONMediaType(r.Header.Get("Content-Type")) {
 		return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be application/json")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(c.Writer, r.Body, limit), r.ContentLength, limit)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -58,6 +58,19 @@ func (s *Server) readJSON(c *gin.Context, limit int64) error {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	return nil
+}
+
+// readAll reads r to its end like io.ReadAll, into a buffer sized from the
+// declared Content-Length (when it is within limit) so that a body of the
+// declared size is read without growing the buffer.
+func readAll(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	size := int64(512)
+	if contentLength > 0 && contentLength <= limit {
+		size = contentLength + 1 // room to see the end without growing
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // isJSONMediaType accepts application/json and application/*+json, with

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"hash"
 	"sync"
 	"time"
 )
@@ -20,9 +21,12 @@ type numberKey [sha256.Size]byte
 // safe for concurrent use.
 type winnerCache struct {
 	secret []byte
-	size   int
-	ttl    time.Duration
-	now    func() time.Time
+	// macs recycles HMAC states keyed with secret, one per concurrent
+	// caller, rather than building one per lookup.
+	macs sync.Pool
+	size int
+	ttl  time.Duration
+	now  func() time.Time
 
 	mu      sync.Mutex
 	entries map[numberKey]*list.Element
@@ -41,7 +45,7 @@ type winner struct {
 func newWinnerCache(size int, ttl time.Duration) *winnerCache {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret) // crypto/rand.Read never fails
-	return &winnerCache{
+	c := &winnerCache{
 		secret:  secret,
 		size:    size,
 		ttl:     ttl,
@@ -49,14 +53,18 @@ func newWinnerCache(size int, ttl time.Duration) *winnerCache {
 		entries: make(map[numberKey]*list.Element),
 		recency: list.New(),
 	}
+	c.macs.New = func() any { return hmac.New(sha256.New, secret) }
+	return c
 }
 
 // key returns the cache key of a phone number.
 func (c *winnerCache) key(phoneNumber string) numberKey {
-	mac := hmac.New(sha256.New, c.secret)
+	mac := c.macs.Get().(hash.Hash)
+	mac.Reset()
 	mac.Write([]byte(phoneNumber))
 	var k numberKey
 	mac.Sum(k[:0])
+	c.macs.Put(mac)
 	return k
 }
 

@@ -13,7 +13,7 @@ import (
 // the flat fast path and anything else by encoding/json, with the same
 // result either way.
 func DecodeAttributes(raw []byte) (map[string]string, error) {
-	attrs := make(map[string]string, 16)
+	attrs := make(map[string]string, len(kycmatch.Attributes))
 	if flatjson.Object(raw, func(name, value []byte) bool {
 		attrs[attributeName(name)] = string(value)
 		return true
