@@ -123,7 +123,7 @@ func TestRenderSectionNamesCommandAndMachine(t *testing.T) {
 	got := renderSection(sampleReport())
 	assert.True(t, strings.HasPrefix(got, "Measured 2026-11-25 14:30 UTC with\n\n    go run ./cmd/kycbench -runs 3\n\n"))
 	assert.Contains(t, got, "on 2 CPUs (Test CPU), GOMAXPROCS 2, go1.26 linux/amd64; 1-minute load average 0.42 before the run.")
-	assert.Contains(t, got, "share these CPUs")
+	assert.Contains(t, got, "sharing these CPUs")
 	assert.Contains(t, got, "median of 3 runs of 3s")
 	assert.Contains(t, got, renderTable(sampleReport()))
 }
@@ -193,7 +193,7 @@ func TestLoopsAgainstALoopbackServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, answer, got)
 
-	closed := closedLoop(context.Background(), tg.hit, 2, 200*time.Millisecond)
+	closed := closedLoop(context.Background(), tg.hit, 2, 200*time.Millisecond, processCPU)
 	assert.Positive(t, closed.OK)
 	assert.Zero(t, closed.Failed)
 	assert.Positive(t, closed.Throughput())
@@ -213,7 +213,7 @@ func TestLoopsCountFailures(t *testing.T) {
 		}
 		return nil
 	}
-	closed := closedLoop(context.Background(), failing, 1, 50*time.Millisecond)
+	closed := closedLoop(context.Background(), failing, 1, 50*time.Millisecond, processCPU)
 	assert.Positive(t, closed.Failed)
 	assert.EqualError(t, closed.FirstError, "refused")
 

@@ -17,8 +17,8 @@ type hitFunc func(ctx context.Context) error
 type closedResult struct {
 	OK, Failed int64
 	Elapsed    time.Duration
-	// CPU is the process's CPU time during the run: load generator and
-	// servers together.
+	// CPU is the CPU time used during the run by the load generator and
+	// the servers together.
 	CPU        time.Duration
 	FirstError error
 }
@@ -48,13 +48,15 @@ type errorOnce struct {
 func (e *errorOnce) keep(err error) { e.once.Do(func() { e.err = err }) }
 
 // closedLoop runs workers goroutines sending back-to-back requests for d.
-func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration) closedResult {
+// cpu reads the CPU time used so far by the load generator and the
+// servers together.
+func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration, cpu func() time.Duration) closedResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var ok, failed atomic.Int64
 	var first errorOnce
 	deadline := time.Now().Add(d)
-	start, cpuStart := time.Now(), processCPU()
+	start, cpuStart := time.Now(), cpu()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -69,7 +71,7 @@ func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration) 
 		})
 	}
 	wg.Wait()
-	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), CPU: processCPU() - cpuStart, FirstError: first.err}
+	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), CPU: cpu() - cpuStart, FirstError: first.err}
 }
 
 // openResult is one open-loop run at a constant arrival rate.

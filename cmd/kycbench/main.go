@@ -5,7 +5,9 @@
 //
 //	go run ./cmd/kycbench [-runs 3] [-duration 3s] [-workers 16] [-write docs/PERFORMANCE.md]
 //
-// It starts, in this process and on 127.0.0.1 only:
+// It starts, in a second process (this program run again, so that the
+// servers do not share the load generator's Go runtime, scheduler and
+// garbage collector) and on 127.0.0.1 only:
 //
 //   - a bare net/http handler that reads the request and answers a JSON
 //     body of the same size as a KYC Match answer: the machine's limit;
@@ -26,7 +28,8 @@
 // at the same rate. With -write it rewrites the block between the kycbench
 // markers of that file with the table, the command and the machine.
 //
-// Every request carries made-up subscriber data. The run is bounded by
+// CPU per request counts both processes. -cpuprofile profiles the server
+// process. Every request carries made-up subscriber data. The run is bounded by
 // -runs × -duration per target and phase, and by -timeout overall.
 package main
 
@@ -89,7 +92,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.subscribers, "subscribers", 1000, "synthetic subscribers loaded into each store and called round robin, 1-100000")
 	fs.StringVar(&o.postgresEnv, "postgres-env", "KYCGATE_BENCH_POSTGRES_DSN", "environment variable holding the DSN of a throw-away PostgreSQL database")
 	fs.StringVar(&o.write, "write", "", "rewrite the kycbench block of this Markdown file (e.g. docs/PERFORMANCE.md)")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (load generator and servers) to this file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the server process (the targets, not the load generator) to this file")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "stop the whole run after this long")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -142,41 +145,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
+	if os.Getenv(serveEnv) == serveMode {
+		return serve(ctx, o, os.Stdin, stdout)
+	}
 	m := thisMachine()
-	dir, err := os.MkdirTemp("", "kycbench-")
+	stderr = &lockedWriter{w: stderr}
+	servers, err := startServers(ctx, o, stderr)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-
-	b, err := setUp(ctx, setupOptions{
-		selected: o.selected(), subscribers: o.subscribers, postgresEnv: o.postgresEnv,
-		conns: max(o.workers, o.maxInFlight), dir: dir,
-	})
-	defer b.close()
+	defer servers.stop()
+	bodies, err := matchBodies(syntheticSubscribers(o.subscribers))
 	if err != nil {
 		return err
 	}
-	stopProfile, err := startProfile(o.cpuProfile)
+	rows, err := loadRows(servers.rows, bodies, max(o.workers, o.maxInFlight))
 	if err != nil {
 		return err
 	}
-	measureThroughput(ctx, b.rows, o.settings, stderr)
-	measureLatency(ctx, b.rows, o.settings, stderr)
-	stopProfile()
+	defer closeTargets(rows)
+	o.cpu = func() time.Duration { return processCPU() + servers.cpu() }
+	measureThroughput(ctx, rows, o.settings, stderr)
+	measureLatency(ctx, rows, o.settings, stderr)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("run stopped before the end: %w", err)
 	}
-	r := report{rows: b.rows, machine: m, command: o.command(), date: time.Now(), settings: o.settings}
+	r := report{rows: rows, machine: m, command: o.command(), date: time.Now(), settings: o.settings}
 	section := renderSection(r)
 	if _, err := io.WriteString(stdout, section); err != nil {
 		return err
 	}
-	reportFailures(stderr, b.rows)
+	reportFailures(stderr, rows)
 	if o.write != "" {
 		return rewriteFile(o.write, section)
 	}
 	return nil
+}
+
+// closeTargets releases the load generator's connections.
+func closeTargets(rows []*row) {
+	for _, r := range rows {
+		if r.target != nil {
+			r.target.close()
+		}
+	}
 }
 
 // startProfile starts a CPU profile into path, when set.

@@ -18,6 +18,9 @@ type settings struct {
 	runs int
 	// maxInFlight caps the open loop's outstanding requests.
 	maxInFlight int
+	// cpu reads the CPU time used so far by the load generator and the
+	// server process together.
+	cpu func() time.Duration
 }
 
 // row is one measured target.
@@ -34,8 +37,8 @@ type row struct {
 
 	throughputs []float64
 	maxRPS      float64
-	// cpuPerRequest is the median process CPU time per request at
-	// saturation, load generator included.
+	// cpuPerRequest is the median CPU time per request at saturation,
+	// load generator and servers together.
 	cpuPerRequests []time.Duration
 	cpuPerRequest  time.Duration
 	rate           float64
@@ -55,7 +58,7 @@ func (r *row) measured() bool { return r.skipped == "" && r.target != nil }
 func measureThroughput(ctx context.Context, rows []*row, s settings, progress io.Writer) {
 	for _, r := range rows {
 		if r.measured() && r.rateFrom == nil {
-			closedLoop(ctx, r.target.hit, s.workers, s.warmup)
+			closedLoop(ctx, r.target.hit, s.workers, s.warmup, s.cpu)
 		}
 	}
 	for run := range s.runs {
@@ -63,7 +66,7 @@ func measureThroughput(ctx context.Context, rows []*row, s settings, progress io
 			if !r.measured() || r.rateFrom != nil {
 				continue
 			}
-			res := closedLoop(ctx, r.target.hit, s.workers, s.duration)
+			res := closedLoop(ctx, r.target.hit, s.workers, s.duration, s.cpu)
 			r.throughputs = append(r.throughputs, res.Throughput())
 			r.cpuPerRequests = append(r.cpuPerRequests, res.CPUPerRequest())
 			r.count(res.OK+res.Failed, res.Failed, res.FirstError)

@@ -135,8 +135,8 @@ func renderSection(r report) string {
 	if m.LoadAverage != "" {
 		fmt.Fprintf(&b, "; 1-minute load average %s before the run", m.LoadAverage)
 	}
-	b.WriteString(". The load generator and every server run in one process on 127.0.0.1 and share these CPUs. ")
-	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; CPU per request: the process's CPU time (load generator included) over the requests of those runs; latency: open loop at half the throughput, timed from each request's scheduled send time. ", r.settings.workers)
+	b.WriteString(". The load generator runs in one process and every server in a second one, both on 127.0.0.1 and sharing these CPUs. ")
+	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; CPU per request: the CPU time of both processes over the requests of those runs; latency: open loop at half the throughput, timed from each request's scheduled send time. ", r.settings.workers)
 	fmt.Fprintf(&b, "Each number is the median of %d runs of %s.\n\n", r.settings.runs, r.settings.duration)
 	b.WriteString(renderTable(r))
 	b.WriteString("\n")
