@@ -30,10 +30,8 @@ import (
 //     punctuation are removed.
 func NormalizeKana(s string) string {
 	var composed, folded [128]byte
-	var c []byte
-	if norm.NFKC.QuickSpanString(s) == len(s) {
-		c = append(composed[:0], s...) // already composed, as full-width Kana usually is
-	} else {
+	c, ok := appendComposedKana(composed[:0], s)
+	if !ok {
 		c = appendNormalized(composed[:0], norm.NFKC, s)
 	}
 	return string(appendKanaSegment(folded[:0], c))
