@@ -48,10 +48,14 @@ func isB64Token(s string) bool {
 
 // isB64TokenChar reports whether c may appear before the padding of a
 // b64token.
-func isB64TokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func isB64TokenChar(c byte) bool { return b64TokenChars[c] }
+
+// b64TokenChars marks the bytes of RFC 6750's b64token alphabet; a table,
+// because every bearer token's few hundred bytes are checked on every call.
+var b64TokenChars = func() (t [256]bool) {
+	for c := range 256 {
+		b := byte(c)
+		t[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-._~+/", b) >= 0
 	}
-	return strings.IndexByte("-._~+/", c) >= 0
-}
+	return t
+}()
