@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,21 +10,22 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/kycmatch"
 	"github.com/kycgate/kycgate/openapi/openapitest"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/operators/local"
 	"github.com/kycgate/kycgate/store/sqlite"
 	"github.com/kycgate/kycgate/telemetry"
-	"github.com/stretchr/testify/require"
 )
 
 // Phone numbers of the test subscribers in testdata/subscribers.json.
@@ -46,25 +46,7 @@ type env struct {
 	t       testing.TB
 	issuer  *devissuer.Issuer
 	gateway *httptest.Server
-	logs    *syncBuffer
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs    *syncio.Buffer
 }
 
 // envOptions adjust the test gateway.
@@ -127,7 +109,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	verifier.Start(ctx)
 	require.Eventually(t, func() bool { return verifier.Ready() == nil }, 5*time.Second, 10*time.Millisecond)
 
-	logs := &syncBuffer{}
+	logs := &syncio.Buffer{}
 	srv, err := gateway.New(gateway.Deps{
 		Config:   cfg,
 		Store:    st,

@@ -18,8 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/syncio"
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/config"
@@ -75,7 +77,7 @@ type env struct {
 	gateway  *httptest.Server
 	receiver *receiver
 	doc      *openapi.Document
-	logs     *syncBuffer
+	logs     *syncio.Buffer
 	stop     func()
 }
 
@@ -90,7 +92,7 @@ var (
 // media.
 func newEnv(t *testing.T, opts envOptions) *env {
 	t.Helper()
-	e := &env{t: t, dir: opts.dir, receiver: newReceiver(t), logs: &syncBuffer{}}
+	e := &env{t: t, dir: opts.dir, receiver: newReceiver(t), logs: &syncio.Buffer{}}
 	if e.dir == "" {
 		e.dir = t.TempDir()
 	}
@@ -384,24 +386,6 @@ func stepOf(resource map[string]any, id string) map[string]any {
 		}
 	}
 	return nil
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // moduleRoot walks up from the working directory to the folder of go.mod.

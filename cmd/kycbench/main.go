@@ -47,6 +47,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/syncio"
+
 	// The operator and store types the targets are built from.
 	_ "github.com/kycgate/kycgate/operators/camara"
 	_ "github.com/kycgate/kycgate/operators/local"
@@ -149,7 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, o, os.Stdin, stdout)
 	}
 	m := thisMachine()
-	stderr = &lockedWriter{w: stderr}
+	stderr = &syncio.Writer{W: stderr} // the server process's stderr is copied into it too
 	servers, err := startServers(ctx, o, stderr)
 	if err != nil {
 		return err

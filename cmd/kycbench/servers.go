@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -173,17 +172,4 @@ func loadRows(served []servedRow, bodies [][]byte, conns int) ([]*row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// lockedWriter serialises writes to w: the load generator's progress and
-// the server process's stderr, copied by os/exec, share it.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

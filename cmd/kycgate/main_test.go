@@ -16,29 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/store"
-	"github.com/kycgate/kycgate/store/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/syncio"
+	"github.com/kycgate/kycgate/store"
+	"github.com/kycgate/kycgate/store/sqlite"
 )
-
-// lockedBuffer collects a command's log output from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // writeConfig writes a configuration with the store in dir and listening on
 // an ephemeral loopback port.
@@ -58,7 +42,7 @@ var listenPattern = regexp.MustCompile(`"msg":"kycgate started".*?"listen":"([^"
 func startServe(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &lockedBuffer{}
+	logs := &syncio.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, append([]string{"serve"}, args...), io.Discard, logs) }()
 	var addr string

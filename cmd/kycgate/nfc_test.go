@@ -17,6 +17,7 @@ import (
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/nfc/setup"
 	"github.com/kycgate/kycgate/webhook"
 )
@@ -75,7 +76,7 @@ func TestServeDemoRunsTheNFCStory(t *testing.T) {
 	require.Len(t, code, 4)
 
 	// 4. The reader command: redeem, seal, upload, poll until the partner confirms.
-	readerOut := &lockedBuffer{}
+	readerOut := &syncio.Buffer{}
 	readerDone := make(chan error, 1)
 	go func() {
 		readerDone <- run(ctx, []string{"nfc", "reader", "-code", code, "-gateway", base, "-wait", "60s",

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/biometric"
+	"github.com/kycgate/kycgate/internal/syncio"
 )
 
 // TestServeDemoFeedsProfilesFromPersonDataAndNFC checks the wiring of
@@ -82,7 +83,7 @@ func TestServeDemoFeedsProfilesFromPersonDataAndNFC(t *testing.T) {
 	code := initAnswer["data"].(map[string]any)["init_code"].(string)
 	readerCtx, cancelReader := context.WithCancel(ctx)
 	defer cancelReader()
-	readerOut := &lockedBuffer{}
+	readerOut := &syncio.Buffer{}
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)

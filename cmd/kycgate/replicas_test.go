@@ -24,6 +24,7 @@ import (
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/store/postgres/pgtest"
 	"github.com/kycgate/kycgate/webhook"
@@ -214,7 +215,7 @@ type replica struct {
 	name string
 	base string
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *syncio.Buffer
 	done chan error
 }
 
@@ -223,7 +224,7 @@ type replica struct {
 // folder), which needs no models and still completes selfie steps.
 func startReplica(t *testing.T, bin, cfg, dir, name string) *replica {
 	t.Helper()
-	r := &replica{name: name, logs: &lockedBuffer{}, done: make(chan error, 1)}
+	r := &replica{name: name, logs: &syncio.Buffer{}, done: make(chan error, 1)}
 	r.cmd = exec.Command(bin, "serve", "-config", cfg)
 	r.cmd.Dir = dir
 	r.cmd.Env = append(os.Environ(), biometric.ModelsDirEnv+"="+filepath.Join(dir, "no-models"))

@@ -27,6 +27,7 @@ import (
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
 	"github.com/kycgate/kycgate/identity/profiles"
+	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/openapi"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/store/sqlite"
@@ -75,26 +76,8 @@ type env struct {
 	clock       *clock
 	templateKey []byte
 	calibration biometric.Calibration
-	logs        *syncBuffer
+	logs        *syncio.Buffer
 	doc         *openapi.Document
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // envOptions adjust the configuration of the test gateway.
@@ -127,7 +110,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	cal, ok := biometric.BuiltinCalibration(biometric.FacepluginModelID)
 	require.True(t, ok)
 	clk := &clock{now: epoch}
-	logs := &syncBuffer{}
+	logs := &syncio.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := profiles.New(cfg.Profiles, profiles.Deps{
 		Store: st, TemplateKey: templateKey, ReferenceKey: refKey, Calibration: cal, Logger: logger, Now: clk.Now,

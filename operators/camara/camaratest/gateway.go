@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/operators"
 	"github.com/kycgate/kycgate/operators/local"
 	"github.com/kycgate/kycgate/store/sqlite"
@@ -230,24 +230,7 @@ func AllPrefixes() []string {
 }
 
 // LogBuffer is a goroutine-safe sink for a gateway's log.
-type LogBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *LogBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything written.
-func (b *LogBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type LogBuffer = syncio.Buffer
 
 // must fails the test on err.
 func must(t testing.TB, err error) {
