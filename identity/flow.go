@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/webhook"
 )
@@ -100,6 +102,9 @@ func (s FlowSettings) validate(guard webhook.Guard) error {
 	if n := len(s.WebhookSecret); n > 0 && (n < minSecretLength || n > maxSecretLength) {
 		return fmt.Errorf("webhookSecret must be %d to %d characters", minSecretLength, maxSecretLength)
 	}
+	if sealed.IsSealed(s.WebhookSecret) {
+		return fmt.Errorf("webhookSecret must not start with %q, which marks secrets sealed by kycgate", sealed.Prefix)
+	}
 	return nil
 }
 
@@ -120,20 +125,34 @@ func newSecret() string {
 	return "whsec_" + rand.Text()
 }
 
-// flowFromStore decodes a stored flow.
-func flowFromStore(f store.Flow) (Flow, error) {
-	var s FlowSettings
-	if err := json.Unmarshal(f.Document, &s); err != nil {
+// flowFromStore decodes a stored flow and opens its webhook secret.
+func (s *Service) flowFromStore(f store.Flow) (Flow, error) {
+	var settings FlowSettings
+	if err := json.Unmarshal(f.Document, &settings); err != nil {
 		return Flow{}, fmt.Errorf("identity: decode flow: %w", err)
 	}
-	return Flow{ID: f.ID, MerchantID: f.MerchantID, Settings: s, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}, nil
+	secret, err := s.secrets.Open(settings.WebhookSecret, flowSecretRecord(f.MerchantID, f.ID))
+	if err != nil {
+		return Flow{}, fmt.Errorf("identity: open the webhook secret of a flow (was webhooks.secret_key changed?): %w", err)
+	}
+	settings.WebhookSecret = secret
+	return Flow{ID: f.ID, MerchantID: f.MerchantID, Settings: settings, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}, nil
 }
 
-// toStore encodes a flow for the store.
-func (f Flow) toStore() (store.Flow, error) {
-	doc, err := json.Marshal(f.Settings)
+// flowToStore encodes a flow for the store, its webhook secret sealed
+// when secrets are configured.
+func (s *Service) flowToStore(f Flow) (store.Flow, error) {
+	settings := f.Settings
+	settings.WebhookSecret = s.secrets.Seal(settings.WebhookSecret, flowSecretRecord(f.MerchantID, f.ID))
+	doc, err := json.Marshal(settings)
 	if err != nil {
 		return store.Flow{}, fmt.Errorf("identity: encode flow: %w", err)
 	}
 	return store.Flow{MerchantID: f.MerchantID, ID: f.ID, Document: doc}, nil
+}
+
+// flowSecretRecord names a flow as the additional data of its sealed
+// webhook secret.
+func flowSecretRecord(merchantID, flowID string) string {
+	return "flow " + strconv.Quote(merchantID) + " " + strconv.Quote(flowID)
 }

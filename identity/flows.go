@@ -46,7 +46,7 @@ func (s *Service) CreateFlow(ctx context.Context, merchantID, id string, setting
 	if err := settings.validate(s.webhooks.Guard()); err != nil {
 		return FlowView{}, camara.ErrInvalidArgument.WithMessage("invalid flow: %v", err)
 	}
-	rec, err := Flow{ID: id, MerchantID: merchantID, Settings: settings.normalise()}.toStore()
+	rec, err := s.flowToStore(Flow{ID: id, MerchantID: merchantID, Settings: settings.normalise()})
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) CreateFlow(ctx context.Context, merchantID, id string, setting
 	if err != nil {
 		return FlowView{}, err
 	}
-	f, err := flowFromStore(created)
+	f, err := s.flowFromStore(created)
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) UpdateFlow(ctx context.Context, merchantID, id string, setting
 	if err := settings.validate(s.webhooks.Guard()); err != nil {
 		return FlowView{}, camara.ErrInvalidArgument.WithMessage("invalid flow: %v", err)
 	}
-	rec, err := Flow{ID: id, MerchantID: merchantID, Settings: settings.normalise()}.toStore()
+	rec, err := s.flowToStore(Flow{ID: id, MerchantID: merchantID, Settings: settings.normalise()})
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -93,7 +93,7 @@ func (s *Service) UpdateFlow(ctx context.Context, merchantID, id string, setting
 	if err != nil {
 		return FlowView{}, err
 	}
-	f, err := flowFromStore(updated)
+	f, err := s.flowFromStore(updated)
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Service) ListFlows(ctx context.Context, merchantID string) ([]FlowView,
 	}
 	out := make([]FlowView, 0, len(recs))
 	for _, rec := range recs {
-		f, err := flowFromStore(rec)
+		f, err := s.flowFromStore(rec)
 		if err != nil {
 			return nil, err
 		}
@@ -150,5 +150,5 @@ func (s *Service) flow(ctx context.Context, merchantID, id string) (Flow, error)
 	if err != nil {
 		return Flow{}, err
 	}
-	return flowFromStore(rec)
+	return s.flowFromStore(rec)
 }

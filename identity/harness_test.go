@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/internal/testassets"
 
@@ -86,7 +87,17 @@ type env struct {
 var (
 	testTemplateKey = bytes.Repeat([]byte{0x42}, 32)
 	testSigningKey  = bytes.Repeat([]byte{0x24}, 32)
+	testSecretsKey  = bytes.Repeat([]byte{0x33}, 32)
 )
+
+// testSecrets seals the webhook secrets of the test gateways, as
+// webhooks.secret_key does in production.
+func testSecrets(t *testing.T) *sealed.Box {
+	t.Helper()
+	box, err := sealed.New(testSecretsKey)
+	require.NoError(t, err)
+	return box
+}
 
 // newEnv starts an env; with opts.dir it reopens that folder's store and
 // media.
@@ -110,6 +121,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		MaxBackoff:     100 * time.Millisecond,
 		PollInterval:   20 * time.Millisecond,
 		Lease:          5 * time.Second,
+		Secrets:        testSecrets(t),
 	}, logger)
 	require.NoError(t, err)
 	e.service = newService(t, st, e.worker, e.dir, opts, logger)
@@ -156,7 +168,7 @@ func newService(t *testing.T, st *sqlite.Store, worker *webhook.Worker, dir stri
 		MaxPhotoBytes: opts.maxPhotoBytes,
 		MaxVideoBytes: opts.maxVideoBytes,
 	}, identity.Deps{
-		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Logger: logger,
+		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Secrets: testSecrets(t), Logger: logger,
 		URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour), Observer: opts.observer,
 	})
 	require.NoError(t, err)

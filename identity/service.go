@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kycgate/kycgate/biometric"
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/media"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/webhook"
@@ -92,6 +93,8 @@ type Deps struct {
 	Webhooks Webhooks
 	// TemplateKey seals face templates (AES-256-GCM, 32 bytes).
 	TemplateKey []byte
+	// Secrets, optional, seals the flows' webhook secrets in the store.
+	Secrets *sealed.Box
 	// Logger receives ids and outcomes, never personal data.
 	Logger *slog.Logger
 	// Observer, optional, learns about started, ended and deleted
@@ -109,6 +112,7 @@ type Service struct {
 	urls        *media.URLs
 	webhooks    Webhooks
 	templateKey []byte
+	secrets     *sealed.Box
 	logger      *slog.Logger
 	observer    Observer
 	render      renderer
@@ -136,6 +140,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 		urls:        d.URLs,
 		webhooks:    d.Webhooks,
 		templateKey: append([]byte(nil), d.TemplateKey...),
+		secrets:     d.Secrets,
 		logger:      d.Logger.With(slog.String("component", "verifications")),
 		observer:    d.Observer,
 		render:      renderer{urls: d.URLs, publicURL: cfg.PublicURL},
@@ -168,7 +173,7 @@ func (s *Service) events(ctx context.Context, v *verification, specs ...eventSpe
 	if err != nil {
 		return nil, err
 	}
-	flow, err := flowFromStore(f)
+	flow, err := s.flowFromStore(f)
 	if err != nil || flow.Settings.WebhookURL == "" {
 		return nil, err
 	}

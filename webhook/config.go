@@ -3,6 +3,8 @@ package webhook
 import (
 	"errors"
 	"time"
+
+	"github.com/kycgate/kycgate/internal/sealed"
 )
 
 // Config tunes delivery. Zero fields take the values of DefaultConfig.
@@ -29,6 +31,10 @@ type Config struct {
 	Lease time.Duration
 	// UserAgent is sent with every delivery.
 	UserAgent string
+	// Secrets seals the signing secret of every event written to the
+	// outbox and opens it to sign each attempt; nil keeps secrets as they
+	// are (see package sealed).
+	Secrets *sealed.Box
 	// PayloadRetention is how long an event's payload and secret are kept
 	// once it is delivered or failed; then the worker erases them, keeping
 	// the delivery history.

@@ -27,6 +27,10 @@ func (w *Worker) post(ctx context.Context, e store.OutboxEvent) (status int, err
 	if err := w.cfg.Guard.CheckURL(e.URL); err != nil {
 		return 0, err
 	}
+	secret, err := w.cfg.Secrets.Open(e.Secret, secretRecord(e.ID))
+	if err != nil {
+		return 0, errSecret{err}
+	}
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL, bytes.NewReader(e.Payload))
@@ -36,7 +40,7 @@ func (w *Worker) post(ctx context.Context, e store.OutboxEvent) (status int, err
 	propagate(ctx, span, req)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", w.cfg.UserAgent)
-	req.Header.Set(HeaderSignature, Sign(e.Secret, e.Payload))
+	req.Header.Set(HeaderSignature, Sign(secret, e.Payload))
 	req.Header.Set(HeaderEventID, e.ID)
 	req.Header.Set(HeaderEventName, e.EventName)
 	req.Header.Set(HeaderEventTimestamp, FormatTimestamp(e.CreatedAt))
@@ -61,9 +65,12 @@ func describe(err error) string {
 	var dnsErr *net.DNSError
 	var tlsErr *tls.RecordHeaderError
 	var certErr *tls.CertificateVerificationError
+	var secretErr errSecret
 	switch {
 	case errors.Is(err, ErrForbiddenTarget):
 		return refusal(err)
+	case errors.As(err, &secretErr):
+		return secretErr.Error()
 	case errors.As(err, &status):
 		return status.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
@@ -80,6 +87,16 @@ func describe(err error) string {
 		return "the request failed"
 	}
 }
+
+// errSecret is an event whose sealed signing secret does not open, for
+// example after webhooks.secret_key was changed; nothing is sent.
+type errSecret struct{ cause error }
+
+func (e errSecret) Error() string {
+	return "the signing secret could not be opened with the configured webhooks.secret_key; nothing was sent"
+}
+
+func (e errSecret) Unwrap() error { return e.cause }
 
 // refusal returns the guard's reason from a refusal wrapped by the HTTP
 // client's errors.

@@ -54,10 +54,17 @@ func NewWorker(st store.Outbox, cfg Config, logger *slog.Logger) (*Worker, error
 func (w *Worker) Guard() Guard { return w.cfg.Guard }
 
 // NewEvent returns the outbox row for m, due now and retried for the
-// configured delivery window.
+// configured delivery window, its signing secret sealed when Secrets is
+// configured.
 func (w *Worker) NewEvent(m Message) store.OutboxEvent {
-	return NewEvent(m, w.now(), w.cfg.DeliveryWindow)
+	e := NewEvent(m, w.now(), w.cfg.DeliveryWindow)
+	e.Secret = w.cfg.Secrets.Seal(e.Secret, secretRecord(e.ID))
+	return e
 }
+
+// secretRecord names an event as the additional data of its sealed secret,
+// so that a sealed secret copied to another event does not open.
+func secretRecord(eventID string) string { return "webhook event " + eventID }
 
 // Notify wakes the worker after events were written, so it does not wait
 // for the next poll.
