@@ -78,6 +78,10 @@ type Webhooks struct {
 	// keeping the delivery history, and the event can no longer be
 	// redelivered.
 	PayloadRetention Duration `json:"payload_retention"`
+	// SecretKey, 32 bytes in hex or base64, seals the webhook signing
+	// secrets kept in the store (flows and outbox events) with AES-256-GCM.
+	// Without it they are stored as they are, and serve says so at start.
+	SecretKey string `json:"secret_key"`
 }
 
 // DefaultVerifications returns the defaults of the verifications section.
@@ -131,6 +135,11 @@ func (c Config) validateVerifications() []error {
 	} {
 		if d <= 0 {
 			add("%s: must be positive", name)
+		}
+	}
+	if w.SecretKey != "" {
+		if _, err := ParseKey32(w.SecretKey); err != nil {
+			add("webhooks.secret_key: %v", err)
 		}
 	}
 	if w.MaxBackoff < w.InitialBackoff {

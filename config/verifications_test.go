@@ -58,6 +58,9 @@ func TestVerificationSectionsAreValidated(t *testing.T) {
 		{"public URL", "verifications: {public_url: 'kyc.example.com'}", []string{"verifications.public_url"}},
 		{"durations", "verifications: {step_timeout: 0s}\nwebhooks: {initial_backoff: 2m, max_backoff: 1m}", []string{"verifications.step_timeout: must be positive", "webhooks.max_backoff"}},
 		{"workers", "verifications: {workers: 0}", []string{"verifications.workers"}},
+		{"webhook secret key", "webhooks: {secret_key: abcd}", []string{"webhooks.secret_key: must be 32 bytes"}},
+		{"webhook secret key is optional", "webhooks: {secret_key: ''}", nil},
+		{"webhook secret key", "webhooks: {secret_key: " + hexKey + "}", nil},
 		{"biometric engine", "biometric: {engine: magic}", []string{"biometric: engine"}},
 	}
 	for _, tt := range tests {

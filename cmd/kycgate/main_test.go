@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/store/sqlite"
@@ -123,6 +124,29 @@ func TestServeDemoAnswersAMatchAndShutsDownGracefully(t *testing.T) {
 	assert.JSONEq(t, `{"givenNameMatch":"true","birthdateMatch":"true"}`, string(body))
 
 	require.NoError(t, stop(), "SIGTERM-style cancellation shuts down cleanly")
+	requireDemoFlowSecretsSealed(t, dir)
+}
+
+// requireDemoFlowSecretsSealed checks, in a stopped demo's store, that the
+// demo flows' webhook secrets are sealed with the demo's generated
+// webhooks.secret_key.
+func requireDemoFlowSecretsSealed(t *testing.T, dir string) {
+	t.Helper()
+	key, err := os.ReadFile(filepath.Join(dir, "data", demoWebhookKeyFile))
+	require.NoError(t, err, "the demo keeps a generated webhooks.secret_key")
+	assert.NotEmpty(t, key)
+	secret, err := os.ReadFile(filepath.Join(dir, "data", demoWebhookSecret))
+	require.NoError(t, err)
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "kycgate.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	flows, err := st.ListFlows(context.Background(), demoClientID)
+	require.NoError(t, err)
+	require.NotEmpty(t, flows)
+	for _, f := range flows {
+		assert.NotContains(t, string(f.Document), strings.TrimSpace(string(secret)), "flow %s", f.ID)
+		assert.Contains(t, string(f.Document), sealed.Prefix, "flow %s", f.ID)
+	}
 }
 
 func TestServeDemoRefusesNonLoopback(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/identity"
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/media"
 	"github.com/kycgate/kycgate/store"
 	"github.com/kycgate/kycgate/telemetry"
@@ -34,6 +35,7 @@ const (
 	demoWebhooksPath    = "/demo-webhooks"
 	demoWebhookCapacity = 200
 	demoTemplateKeyFile = "demo-template-key"
+	demoWebhookKeyFile  = "demo-webhook-secret-key"
 	demoMediaKeyFile    = "demo-media-key"
 	demoWebhookSecret   = "demo-webhook-secret"
 )
@@ -73,7 +75,15 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 			return nil, err
 		}
 	}
+	secrets, err := webhookSecrets(*cfg)
+	if err != nil {
+		return nil, err
+	}
+	if secrets == nil && (cfg.Verifications.Enabled || cfg.NFC.Enabled) {
+		logger.Warn("webhooks.secret_key is not set: webhook signing secrets are stored unencrypted")
+	}
 	wcfg := webhookConfig(cfg.Webhooks)
+	wcfg.Secrets = secrets
 	if metrics != nil {
 		wcfg.Observer = metrics
 	}
@@ -135,6 +145,10 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 	if err != nil {
 		return nil, nil, err
 	}
+	secrets, err := webhookSecrets(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	files, err := media.NewFilesystem(cfg.Media.Dir)
 	if err != nil {
 		return nil, nil, err
@@ -163,6 +177,7 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 		URLs:        media.NewURLs(publicURL, signer, cfg.Media.URLTTL.D()),
 		Webhooks:    worker,
 		TemplateKey: templateKey,
+		Secrets:     secrets,
 		Logger:      logger,
 		Observer:    observer,
 	})
@@ -173,6 +188,19 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 	logger.Info("verifications enabled", slog.String("public_url", publicURL), slog.String("engine", engine.Name()),
 		slog.String("media_dir", cfg.Media.Dir))
 	return svc, engine, nil
+}
+
+// webhookSecrets returns the box sealing webhook secrets at rest, or nil
+// without webhooks.secret_key.
+func webhookSecrets(cfg config.Config) (*sealed.Box, error) {
+	if cfg.Webhooks.SecretKey == "" {
+		return nil, nil
+	}
+	key, err := config.ParseKey32(cfg.Webhooks.SecretKey)
+	if err != nil {
+		return nil, fmt.Errorf("webhooks.secret_key: %w", err)
+	}
+	return sealed.New(key)
 }
 
 // webhookConfig maps the configuration to the worker's settings.
@@ -202,6 +230,7 @@ func prepareDemoVerifications(cfg *config.Config) error {
 	}{
 		{&cfg.Verifications.TemplateKey, demoTemplateKeyFile},
 		{&cfg.Media.SigningKey, demoMediaKeyFile},
+		{&cfg.Webhooks.SecretKey, demoWebhookKeyFile},
 	} {
 		if *k.value != "" {
 			continue
