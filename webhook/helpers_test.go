@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -110,6 +111,15 @@ func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // all returns a copy of the requests seen.
+// newCaptureServer serves a new capture on loopback until the test ends.
+func newCaptureServer(t *testing.T) (*capture, *httptest.Server) {
+	t.Helper()
+	c := &capture{}
+	server := httptest.NewServer(c)
+	t.Cleanup(server.Close)
+	return c, server
+}
+
 func (c *capture) all() []delivery {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -41,9 +40,7 @@ func purged(t *testing.T, st store.Outbox, id string) bool {
 
 func TestErasesPayloadsPastTheirRetention(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	cfg := fastConfig()
 	cfg.PayloadRetention = time.Hour
 	cfg.PurgeInterval = 20 * time.Millisecond
@@ -100,9 +97,7 @@ func TestPurgeGoesOnAfterAFullBatch(t *testing.T) {
 
 func TestRedeliverRefusesAPurgedEvent(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	cfg := fastConfig()
 	cfg.PayloadRetention = time.Millisecond
 	cfg.PurgeInterval = 20 * time.Millisecond

@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,9 +23,7 @@ func secretsBox(t *testing.T, fill byte) *sealed.Box {
 
 func TestSealedSecretsAreStoredSealedAndSignAsBefore(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	cfg := fastConfig()
 	cfg.Secrets = secretsBox(t, 7)
 	w := newWorker(t, st, cfg)
@@ -45,9 +42,7 @@ func TestSealedSecretsAreStoredSealedAndSignAsBefore(t *testing.T) {
 
 func TestSecretsWrittenBeforeSealingStillSign(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	plain := newWorker(t, st, fastConfig())
 	events := enqueue(t, st, plain, server.URL+"/hooks", "ver-1", "verification_started")
 
@@ -63,9 +58,7 @@ func TestSecretsWrittenBeforeSealingStillSign(t *testing.T) {
 
 func TestASecretThatDoesNotOpenSendsNothing(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	before := fastConfig()
 	before.Secrets = secretsBox(t, 7)
 	events := enqueue(t, st, newWorker(t, st, before), server.URL+"/hooks", "ver-1", "verification_started")
@@ -85,9 +78,7 @@ func TestASecretThatDoesNotOpenSendsNothing(t *testing.T) {
 
 func TestASealedSecretCopiedToAnotherEventDoesNotOpen(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	cfg := fastConfig()
 	cfg.Secrets = secretsBox(t, 7)
 	w := newWorker(t, st, cfg)

@@ -20,9 +20,7 @@ import (
 
 func TestDeliversSignedEventsWithTheirHeaders(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	w := newWorker(t, st, fastConfig())
 	runWorker(t, w)
 
@@ -218,9 +216,7 @@ func TestGivesUpAfterTheDeliveryWindow(t *testing.T) {
 
 func TestRedeliverSendsADeliveredEventAgain(t *testing.T) {
 	st := newStore(t)
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	w := newWorker(t, st, fastConfig())
 	runWorker(t, w)
 
@@ -244,9 +240,7 @@ func TestRedeliverSendsADeliveredEventAgain(t *testing.T) {
 }
 
 func TestRefusedTargetsAreNeverContacted(t *testing.T) {
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	_, port, err := net.SplitHostPort(server.Listener.Addr().String())
 	require.NoError(t, err)
 
@@ -301,9 +295,7 @@ func loopbackName(t *testing.T) string {
 }
 
 func TestHTTPClientChecksTheResolvedAddress(t *testing.T) {
-	receiver := &capture{}
-	server := httptest.NewServer(receiver)
-	t.Cleanup(server.Close)
+	receiver, server := newCaptureServer(t)
 	_, port, err := net.SplitHostPort(server.Listener.Addr().String())
 	require.NoError(t, err)
 
