@@ -110,7 +110,6 @@ func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 }
 
-// all returns a copy of the requests seen.
 // newCaptureServer serves a new capture on loopback until the test ends.
 func newCaptureServer(t *testing.T) (*capture, *httptest.Server) {
 	t.Helper()
@@ -120,6 +119,7 @@ func newCaptureServer(t *testing.T) (*capture, *httptest.Server) {
 	return c, server
 }
 
+// all returns a copy of the requests seen.
 func (c *capture) all() []delivery {
 	c.mu.Lock()
 	defer c.mu.Unlock()
