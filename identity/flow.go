@@ -3,6 +3,7 @@ package identity
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -125,18 +126,38 @@ func newSecret() string {
 	return "whsec_" + rand.Text()
 }
 
-// flowFromStore decodes a stored flow and opens its webhook secret.
+// errSecretUnopened marks a flow whose stored webhook secret does not open
+// with the configured webhooks.secret_key (the key was changed or lost).
+// The flow is still returned, without its secret, so that it can be shown
+// and given a new secret; events cannot be signed for it until then.
+var errSecretUnopened = errors.New("identity: the webhook secret of a flow does not open with webhooks.secret_key (was the key changed?); update the flow to give it a new secret")
+
+// flowFromStore decodes a stored flow and opens its webhook secret. A
+// secret that does not open leaves the flow's secret empty and returns
+// errSecretUnopened with the flow.
 func (s *Service) flowFromStore(f store.Flow) (Flow, error) {
 	var settings FlowSettings
 	if err := json.Unmarshal(f.Document, &settings); err != nil {
 		return Flow{}, fmt.Errorf("identity: decode flow: %w", err)
 	}
+	flow := Flow{ID: f.ID, MerchantID: f.MerchantID, Settings: settings, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
 	secret, err := s.secrets.Open(settings.WebhookSecret, flowSecretRecord(f.MerchantID, f.ID))
 	if err != nil {
-		return Flow{}, fmt.Errorf("identity: open the webhook secret of a flow (was webhooks.secret_key changed?): %w", err)
+		flow.Settings.WebhookSecret = ""
+		return flow, fmt.Errorf("%w: %w", errSecretUnopened, err)
 	}
-	settings.WebhookSecret = secret
-	return Flow{ID: f.ID, MerchantID: f.MerchantID, Settings: settings, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}, nil
+	flow.Settings.WebhookSecret = secret
+	return flow, nil
+}
+
+// flowForView is flowFromStore for answers that never show the secret, so
+// a secret that does not open does not matter.
+func (s *Service) flowForView(f store.Flow) (Flow, error) {
+	flow, err := s.flowFromStore(f)
+	if errors.Is(err, errSecretUnopened) {
+		return flow, nil
+	}
+	return flow, err
 }
 
 // flowToStore encodes a flow for the store, its webhook secret sealed

@@ -57,7 +57,7 @@ func (s *Service) CreateFlow(ctx context.Context, merchantID, id string, setting
 	if err != nil {
 		return FlowView{}, err
 	}
-	f, err := s.flowFromStore(created)
+	f, err := s.flowForView(created)
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -69,7 +69,7 @@ func (s *Service) CreateFlow(ctx context.Context, merchantID, id string, setting
 // Verifications already started keep the steps they started with.
 func (s *Service) UpdateFlow(ctx context.Context, merchantID, id string, settings FlowSettings) (FlowView, error) {
 	current, err := s.flow(ctx, merchantID, id)
-	if err != nil {
+	if err != nil && !errors.Is(err, errSecretUnopened) {
 		return FlowView{}, err
 	}
 	generated := false
@@ -93,7 +93,7 @@ func (s *Service) UpdateFlow(ctx context.Context, merchantID, id string, setting
 	if err != nil {
 		return FlowView{}, err
 	}
-	f, err := s.flowFromStore(updated)
+	f, err := s.flowForView(updated)
 	if err != nil {
 		return FlowView{}, err
 	}
@@ -103,7 +103,7 @@ func (s *Service) UpdateFlow(ctx context.Context, merchantID, id string, setting
 // GetFlow returns the merchant's flow.
 func (s *Service) GetFlow(ctx context.Context, merchantID, id string) (FlowView, error) {
 	f, err := s.flow(ctx, merchantID, id)
-	if err != nil {
+	if err != nil && !errors.Is(err, errSecretUnopened) {
 		return FlowView{}, err
 	}
 	return flowView(f, false), nil
@@ -117,7 +117,7 @@ func (s *Service) ListFlows(ctx context.Context, merchantID string) ([]FlowView,
 	}
 	out := make([]FlowView, 0, len(recs))
 	for _, rec := range recs {
-		f, err := s.flowFromStore(rec)
+		f, err := s.flowForView(rec)
 		if err != nil {
 			return nil, err
 		}

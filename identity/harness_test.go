@@ -64,6 +64,8 @@ type envOptions struct {
 	signingKey []byte
 	// observer learns about the verifications.
 	observer identity.Observer
+	// secretsKey replaces the key sealing webhook secrets.
+	secretsKey []byte
 }
 
 // env is a running gateway with the verifications module, its issuer,
@@ -91,10 +93,13 @@ var (
 )
 
 // testSecrets seals the webhook secrets of the test gateways, as
-// webhooks.secret_key does in production.
-func testSecrets(t *testing.T) *sealed.Box {
+// webhooks.secret_key does in production, with key or testSecretsKey.
+func testSecrets(t *testing.T, key []byte) *sealed.Box {
 	t.Helper()
-	box, err := sealed.New(testSecretsKey)
+	if key == nil {
+		key = testSecretsKey
+	}
+	box, err := sealed.New(key)
 	require.NoError(t, err)
 	return box
 }
@@ -121,7 +126,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		MaxBackoff:     100 * time.Millisecond,
 		PollInterval:   20 * time.Millisecond,
 		Lease:          5 * time.Second,
-		Secrets:        testSecrets(t),
+		Secrets:        testSecrets(t, opts.secretsKey),
 	}, logger)
 	require.NoError(t, err)
 	e.service = newService(t, st, e.worker, e.dir, opts, logger)
@@ -168,7 +173,7 @@ func newService(t *testing.T, st *sqlite.Store, worker *webhook.Worker, dir stri
 		MaxPhotoBytes: opts.maxPhotoBytes,
 		MaxVideoBytes: opts.maxVideoBytes,
 	}, identity.Deps{
-		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Secrets: testSecrets(t), Logger: logger,
+		Store: st, Engine: engine, Media: files, Webhooks: worker, TemplateKey: testTemplateKey, Secrets: testSecrets(t, opts.secretsKey), Logger: logger,
 		URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour), Observer: opts.observer,
 	})
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -48,4 +49,34 @@ func TestAFlowSecretThatLooksSealedIsRefused(t *testing.T) {
 		"steps": []string{"selfie"}, "webhookUrl": e.receiver.url(), "webhookSecret": sealed.Prefix + "0123456789abcdef",
 	})
 	requireError(t, r, http.StatusBadRequest, "INVALID_ARGUMENT")
+}
+
+// TestAFlowWhoseSecretNoLongerOpensCanBeGivenANewOne restarts the gateway
+// with another webhooks.secret_key: the flow is still shown, updating it
+// generates a new secret, and its webhooks are signed with that one.
+func TestAFlowWhoseSecretNoLongerOpensCanBeGivenANewOne(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flowID := e.createFlow(merchantA, "selfie")
+	e.stop()
+
+	e = newEnv(t, envOptions{engine: noneEngine(), dir: e.dir, secretsKey: bytes.Repeat([]byte{0x44}, 32)})
+	token := e.token(merchantA)
+	shown := e.call(http.MethodGet, "/v2/flows/"+flowID, token, nil, "")
+	require.Equal(t, http.StatusOK, shown.status, "body: %s", shown.body)
+
+	body, err := json.Marshal(map[string]any{"steps": []string{"selfie"}, "webhookUrl": e.receiver.url()})
+	require.NoError(t, err)
+	updated := e.call(http.MethodPut, "/v2/flows/"+flowID, token, body, "")
+	require.Equal(t, http.StatusOK, updated.status, "body: %s", updated.body)
+	secret, _ := updated.object(t)["webhookSecret"].(string)
+	require.GreaterOrEqual(t, len(secret), 16, "a new secret is generated and shown once")
+	assert.NotEqual(t, e.receiver.secret, secret)
+
+	e.receiver.secret = secret
+	v := e.start(merchantA, flowID, "", nil)
+	id, _ := v["id"].(string)
+	var hooks []hook
+	require.Eventually(t, func() bool { hooks = e.receiver.of(id); return len(hooks) > 0 }, 15*time.Second, 20*time.Millisecond,
+		"verification_started is delivered")
+	e.receiver.requireSigned(hooks)
 }
