@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -243,4 +245,15 @@ func TestSyntheticRequestsFitTheirSubscribers(t *testing.T) {
 	assert.Equal(t, "+34600100005", subs[5].PhoneNumber)
 	assert.Contains(t, string(bodies[1]), `"phoneNumber":"+34600100001"`)
 	assert.Len(t, subs[0].Attributes, 24, "every 0.4 attribute is on record")
+}
+
+func TestChildCPUReadsAProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the server process's CPU time is read from /proc on Linux only")
+	}
+	busy := time.Now().Add(30 * time.Millisecond)
+	for time.Now().Before(busy) { // use some CPU, so that it shows in /proc
+	}
+	assert.Positive(t, childCPU(os.Getpid()), "this process's own CPU time, read as a child's would be")
+	assert.Zero(t, childCPU(-1), "no such process")
 }

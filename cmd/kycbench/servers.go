@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"time"
 )
@@ -129,6 +130,9 @@ func startServers(ctx context.Context, o options, stderr io.Writer) (*serverProc
 	if err := json.Unmarshal(line, &p.rows); err != nil {
 		p.stop()
 		return nil, fmt.Errorf("the server process's description: %w", err)
+	}
+	if runtime.GOOS == "linux" && p.cpu() == 0 {
+		fmt.Fprintln(stderr, "kycbench: the server process's CPU time cannot be read from /proc; CPU per request counts the load generator only")
 	}
 	return p, nil
 }
