@@ -84,9 +84,9 @@ func TestOpenResultCountsFailuresApart(t *testing.T) {
 // sampleReport is a report with every kind of row.
 func sampleReport() report {
 	bare := &row{key: keyBare, name: "bare", target: &target{}, maxRPS: 10000, rate: 5000, cpuPerRequest: 100 * time.Microsecond,
-		p50: ms2(0.2), p99: ms2(1), sent: 12345, failed: 0}
+		serverCPUPerRequest: 40 * time.Microsecond, p50: ms2(0.2), p99: ms2(1), sent: 12345, failed: 0}
 	sqlite := &row{key: keySQLite, name: "sqlite", target: &target{}, maxRPS: 4000, rate: 2000, cpuPerRequest: 250 * time.Microsecond,
-		p50: ms2(0.5), p99: ms2(4), sent: 5000, failed: 2}
+		serverCPUPerRequest: 190 * time.Microsecond, p50: ms2(0.5), p99: ms2(4), sent: 5000, failed: 2}
 	pg := &row{key: keyPostgres, name: "postgres", skipped: "KYCGATE_BENCH_POSTGRES_DSN is not set"}
 	proxy := &row{key: keyProxy, name: "proxy", target: &target{}, maxRPS: 2000, rate: 1000, cpuPerRequest: 500 * time.Microsecond,
 		p50: ms2(0.9), p99: ms2(6), sent: 3000}
@@ -105,12 +105,12 @@ func TestRenderTable(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 	require.Len(t, lines, 7)
 	for _, l := range lines {
-		assert.Equal(t, 12, strings.Count(l, "|"), "every line has 11 cells: %s", l)
+		assert.Equal(t, 13, strings.Count(l, "|"), "every line has 12 cells: %s", l)
 	}
-	assert.Equal(t, "| bare | 10 000 req/s | 1.00 | 100 µs | 1.00 | 5 000 req/s | 0.20 ms | 1.00 ms | 1.00 | 1.00 | 0 of 12 345 |", lines[2])
-	assert.Equal(t, "| sqlite | 4 000 req/s | 0.40 | 250 µs | 0.40 | 2 000 req/s | 0.50 ms | 4.00 ms | 2.50 | 4.00 | 2 of 5 000 |", lines[3])
-	assert.Equal(t, "| postgres | skipped: KYCGATE_BENCH_POSTGRES_DSN is not set | — | — | — | — | — | — | — | — | — |", lines[4])
-	assert.Equal(t, "| upstream | — | — | — | — | 1 000 req/s | 0.50 ms | 2.00 ms | 2.50 | 2.00 | 0 of 3 000 |", lines[6])
+	assert.Equal(t, "| bare | 10 000 req/s | 1.00 | 100 µs | 1.00 | 40 µs | 5 000 req/s | 0.20 ms | 1.00 ms | 1.00 | 1.00 | 0 of 12 345 |", lines[2])
+	assert.Equal(t, "| sqlite | 4 000 req/s | 0.40 | 250 µs | 0.40 | 190 µs | 2 000 req/s | 0.50 ms | 4.00 ms | 2.50 | 4.00 | 2 of 5 000 |", lines[3])
+	assert.Equal(t, "| postgres | skipped: KYCGATE_BENCH_POSTGRES_DSN is not set | — | — | — | — | — | — | — | — | — | — |", lines[4])
+	assert.Equal(t, "| upstream | — | — | — | — | — | 1 000 req/s | 0.50 ms | 2.00 ms | 2.50 | 2.00 | 0 of 3 000 |", lines[6])
 }
 
 func TestRenderVerdicts(t *testing.T) {
@@ -195,7 +195,7 @@ func TestLoopsAgainstALoopbackServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, answer, got)
 
-	closed := closedLoop(context.Background(), tg.hit, 2, 200*time.Millisecond, processCPU)
+	closed := closedLoop(context.Background(), tg.hit, 2, 200*time.Millisecond, generatorOnly)
 	assert.Positive(t, closed.OK)
 	assert.Zero(t, closed.Failed)
 	assert.Positive(t, closed.Throughput())
@@ -215,7 +215,7 @@ func TestLoopsCountFailures(t *testing.T) {
 		}
 		return nil
 	}
-	closed := closedLoop(context.Background(), failing, 1, 50*time.Millisecond, processCPU)
+	closed := closedLoop(context.Background(), failing, 1, 50*time.Millisecond, generatorOnly)
 	assert.Positive(t, closed.Failed)
 	assert.EqualError(t, closed.FirstError, "refused")
 

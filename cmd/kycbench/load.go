@@ -18,9 +18,9 @@ type closedResult struct {
 	OK, Failed int64
 	Elapsed    time.Duration
 	// CPU is the CPU time used during the run by the load generator and
-	// the servers together.
-	CPU        time.Duration
-	FirstError error
+	// the servers together; ServerCPU the servers' share of it.
+	CPU, ServerCPU time.Duration
+	FirstError     error
 }
 
 // Throughput returns the successful requests per second.
@@ -31,13 +31,28 @@ func (r closedResult) Throughput() float64 {
 	return float64(r.OK) / r.Elapsed.Seconds()
 }
 
-// CPUPerRequest returns the process CPU time spent per request, or 0.
-func (r closedResult) CPUPerRequest() time.Duration {
+// CPUPerRequest returns the CPU time of both processes spent per
+// request, or 0.
+func (r closedResult) CPUPerRequest() time.Duration { return r.perRequest(r.CPU) }
+
+// ServerCPUPerRequest returns the server process's CPU time spent per
+// request, or 0.
+func (r closedResult) ServerCPUPerRequest() time.Duration { return r.perRequest(r.ServerCPU) }
+
+func (r closedResult) perRequest(d time.Duration) time.Duration {
 	if r.OK+r.Failed == 0 {
 		return 0
 	}
-	return r.CPU / time.Duration(r.OK+r.Failed)
+	return d / time.Duration(r.OK+r.Failed)
 }
+
+// cpuTimes is the CPU time used so far by the load generator and by the
+// server process.
+type cpuTimes struct{ generator, server time.Duration }
+
+// generatorOnly reads this process's CPU time alone, for loops against a
+// server in the same process.
+func generatorOnly() cpuTimes { return cpuTimes{generator: processCPU()} }
 
 // errorOnce keeps the first error reported by any goroutine.
 type errorOnce struct {
@@ -49,8 +64,8 @@ func (e *errorOnce) keep(err error) { e.once.Do(func() { e.err = err }) }
 
 // closedLoop runs workers goroutines sending back-to-back requests for d.
 // cpu reads the CPU time used so far by the load generator and the
-// servers together.
-func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration, cpu func() time.Duration) closedResult {
+// servers.
+func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration, cpu func() cpuTimes) closedResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var ok, failed atomic.Int64
@@ -71,7 +86,8 @@ func closedLoop(ctx context.Context, hit hitFunc, workers int, d time.Duration, 
 		})
 	}
 	wg.Wait()
-	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), CPU: cpu() - cpuStart, FirstError: first.err}
+	end := cpu()
+	return closedResult{OK: ok.Load(), Failed: failed.Load(), Elapsed: time.Since(start), CPU: end.generator + end.server - cpuStart.generator - cpuStart.server, ServerCPU: end.server - cpuStart.server, FirstError: first.err}
 }
 
 // openResult is one open-loop run at a constant arrival rate.

@@ -166,7 +166,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeTargets(rows)
-	o.cpu = func() time.Duration { return processCPU() + servers.cpu() }
+	o.cpu = func() cpuTimes { return cpuTimes{generator: processCPU(), server: servers.cpu()} }
 	measureThroughput(ctx, rows, o.settings, stderr)
 	measureLatency(ctx, rows, o.settings, stderr)
 	if err := ctx.Err(); err != nil {

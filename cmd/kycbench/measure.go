@@ -18,9 +18,9 @@ type settings struct {
 	runs int
 	// maxInFlight caps the open loop's outstanding requests.
 	maxInFlight int
-	// cpu reads the CPU time used so far by the load generator and the
-	// server process together.
-	cpu func() time.Duration
+	// cpu reads the CPU time used so far by the load generator and by the
+	// server process.
+	cpu func() cpuTimes
 }
 
 // row is one measured target.
@@ -41,12 +41,15 @@ type row struct {
 	// load generator and servers together.
 	cpuPerRequests []time.Duration
 	cpuPerRequest  time.Duration
-	rate           float64
-	p50s, p99s     []time.Duration
-	p50, p99       time.Duration
-	sent           int64
-	failed         int64
-	firstError     error
+	// serverCPUPerRequest is the server process's share of it.
+	serverCPUPerRequests []time.Duration
+	serverCPUPerRequest  time.Duration
+	rate                 float64
+	p50s, p99s           []time.Duration
+	p50, p99             time.Duration
+	sent                 int64
+	failed               int64
+	firstError           error
 }
 
 // measured reports whether the row holds numbers.
@@ -69,9 +72,10 @@ func measureThroughput(ctx context.Context, rows []*row, s settings, progress io
 			res := closedLoop(ctx, r.target.hit, s.workers, s.duration, s.cpu)
 			r.throughputs = append(r.throughputs, res.Throughput())
 			r.cpuPerRequests = append(r.cpuPerRequests, res.CPUPerRequest())
+			r.serverCPUPerRequests = append(r.serverCPUPerRequests, res.ServerCPUPerRequest())
 			r.count(res.OK+res.Failed, res.Failed, res.FirstError)
-			fmt.Fprintf(progress, "throughput run %d/%d  %-40s %8.0f req/s  %6.0f µs CPU/request  (%d failed)\n",
-				run+1, s.runs, r.name, res.Throughput(), float64(res.CPUPerRequest())/1e3, res.Failed)
+			fmt.Fprintf(progress, "throughput run %d/%d  %-40s %8.0f req/s  %6.0f µs CPU/request (server %.0f µs)  (%d failed)\n",
+				run+1, s.runs, r.name, res.Throughput(), float64(res.CPUPerRequest())/1e3, float64(res.ServerCPUPerRequest())/1e3, res.Failed)
 		}
 	}
 	for _, r := range rows {
@@ -79,6 +83,7 @@ func measureThroughput(ctx context.Context, rows []*row, s settings, progress io
 			r.maxRPS = median(r.throughputs)
 			r.rate = r.maxRPS / 2
 			r.cpuPerRequest = medianDuration(r.cpuPerRequests)
+			r.serverCPUPerRequest = medianDuration(r.serverCPUPerRequests)
 		}
 	}
 	for _, r := range rows {

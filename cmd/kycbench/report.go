@@ -54,8 +54,8 @@ func (r report) proxyAdded() (time.Duration, bool) {
 // renderTable returns the results as a Markdown table.
 func renderTable(r report) string {
 	var b strings.Builder
-	b.WriteString("| Target | Throughput at saturation | × bare | CPU per request | × bare by CPU | Latency measured at | p50 | p99 | p50 × bare | p99 × bare | Failed |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| Target | Throughput at saturation | × bare | CPU per request | × bare by CPU | of which server | Latency measured at | p50 | p99 | p50 × bare | p99 × bare | Failed |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	bare := r.find(keyBare)
 	for _, x := range r.rows {
 		b.WriteString(renderRow(x, bare))
@@ -66,18 +66,19 @@ func renderTable(r report) string {
 // renderRow returns one table line.
 func renderRow(x, bare *row) string {
 	if !x.measured() {
-		return fmt.Sprintf("| %s | skipped: %s | — | — | — | — | — | — | — | — | — |\n", x.name, x.skipped)
+		return fmt.Sprintf("| %s | skipped: %s | — | — | — | — | — | — | — | — | — | — |\n", x.name, x.skipped)
 	}
-	throughput, ratio, cpu, cpuRatio := "—", "—", "—", "—"
+	throughput, ratio, cpu, cpuRatio, serverCPU := "—", "—", "—", "—", "—"
 	if x.rateFrom == nil {
 		throughput = reqPerSec(x.maxRPS)
 		ratio = ratioOf(x.maxRPS, bareValue(bare, func(b *row) float64 { return b.maxRPS }))
 		cpu = micros(x.cpuPerRequest)
+		serverCPU = micros(x.serverCPUPerRequest)
 		// Less CPU per request means more requests: the ratio is inverted.
 		cpuRatio = ratioOf(bareValue(bare, func(b *row) float64 { return float64(b.cpuPerRequest) }), float64(x.cpuPerRequest))
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s of %s |\n",
-		x.name, throughput, ratio, cpu, cpuRatio, reqPerSec(x.rate), ms(x.p50), ms(x.p99),
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s of %s |\n",
+		x.name, throughput, ratio, cpu, cpuRatio, serverCPU, reqPerSec(x.rate), ms(x.p50), ms(x.p99),
 		ratioOf(float64(x.p50), bareValue(bare, func(b *row) float64 { return float64(b.p50) })),
 		ratioOf(float64(x.p99), bareValue(bare, func(b *row) float64 { return float64(b.p99) })),
 		groupThousands(x.failed), groupThousands(x.sent))
@@ -136,7 +137,7 @@ func renderSection(r report) string {
 		fmt.Fprintf(&b, "; 1-minute load average %s before the run", m.LoadAverage)
 	}
 	b.WriteString(". The load generator runs in one process and every server in a second one, both on 127.0.0.1 and sharing these CPUs. ")
-	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; CPU per request: the CPU time of both processes over the requests of those runs; latency: open loop at half the throughput, timed from each request's scheduled send time. ", r.settings.workers)
+	fmt.Fprintf(&b, "Throughput: %d closed-loop workers; CPU per request: the CPU time of both processes over the requests of those runs, and the server process's share of it; latency: open loop at half the throughput, timed from each request's scheduled send time. ", r.settings.workers)
 	fmt.Fprintf(&b, "Each number is the median of %d runs of %s.\n\n", r.settings.runs, r.settings.duration)
 	b.WriteString(renderTable(r))
 	b.WriteString("\n")
