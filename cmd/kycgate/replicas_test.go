@@ -24,6 +24,7 @@ import (
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/internal/sealed"
 	"github.com/kycgate/kycgate/internal/syncio"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/store/postgres/pgtest"
@@ -68,7 +69,7 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 	var flow map[string]any
 	require.Equal(t, http.StatusCreated, api.json(a.base, http.MethodPost, "/v2/flows",
 		map[string]any{"id": "replicas", "steps": []string{"selfie"}, "webhookUrl": hooks.srv.URL + "/verifications",
-			"webhookSecret": "whsec_replicas_test_secret"}, &flow))
+			"webhookSecret": replicaFlowSecret}, &flow))
 
 	t.Run("a verification started on one replica is read and continued on the other", func(t *testing.T) {
 		api.t = t
@@ -117,6 +118,13 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 			assert.Equal(t, 1, counts[id], "event %s delivered exactly once across both replicas", id)
 		}
 		assert.Len(t, counts, len(produced), "nothing but the outbox's events was delivered")
+		assert.Zero(t, hooks.badSignatures.Load(), "every delivery is signed with the flow's secret, sealed at rest")
+		secrets := db.merchantSecrets(t)
+		require.NotEmpty(t, secrets)
+		for _, s := range secrets {
+			assert.True(t, sealed.IsSealed(s), "the outbox holds the flow's secret sealed")
+			assert.NotContains(t, s, replicaFlowSecret)
+		}
 	})
 
 	t.Run("a replica killed under load loses no answered request and its events are delivered by the other", func(t *testing.T) {
@@ -165,6 +173,7 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 				assert.Equal(t, 1, counts[id], "event %s, never claimed by the killed replica, delivered exactly once", id)
 			}
 		}
+		assert.Zero(t, hooks.badSignatures.Load(), "the survivor opens the secrets the killed replica sealed")
 	})
 	require.NoError(t, b.stop(), "the surviving replica shuts down cleanly")
 }
@@ -197,7 +206,7 @@ func writeReplicaConfig(t *testing.T, dir string, v replicaConfigValues) string 
 			"dsn_env": pgtest.DSNEnv, "schema": v.schema, "max_conns": 8}},
 		"verifications": map[string]any{"enabled": true, "template_key": key(), "poll_interval": "200ms"},
 		"media":         map[string]any{"dir": filepath.Join(dir, "media"), "signing_key": key()},
-		"webhooks": map[string]any{"allow_http": true, "allow_private_networks": true,
+		"webhooks": map[string]any{"allow_http": true, "allow_private_networks": true, "secret_key": key(),
 			"timeout": replicaWebhookTimeout.String(), "initial_backoff": "100ms", "max_backoff": "1s"},
 		"nfc": map[string]any{"enabled": true, "allow_insecure_urls": true,
 			"redeem":   map[string]any{"max_failures_per_address": 3, "max_failures_per_code": 3, "window": "15m"},
@@ -284,12 +293,18 @@ func (r *replica) stop() error {
 	}
 }
 
+// replicaFlowSecret signs the merchant flow's webhooks; both replicas keep
+// it sealed with the webhooks.secret_key they share.
+const replicaFlowSecret = "whsec_replicas_test_secret"
+
 // hookReceiver is the merchant's and the partner's webhook endpoint. It
 // counts the deliveries it answered, per event id; a delivery whose
-// sender went away before the answer is not counted.
+// sender went away before the answer is not counted. It also counts the
+// merchant's deliveries whose signature is not that of the flow's secret.
 type hookReceiver struct {
-	srv  *httptest.Server
-	hold atomic.Int64 // how long to hold each delivery, in nanoseconds
+	srv           *httptest.Server
+	hold          atomic.Int64 // how long to hold each delivery, in nanoseconds
+	badSignatures atomic.Int64
 
 	mu       sync.Mutex
 	answered map[string][]time.Time
@@ -304,7 +319,10 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 
 func (h *hookReceiver) serve(w http.ResponseWriter, r *http.Request) {
 	id := r.Header.Get(webhook.HeaderEventID)
-	_, _ = io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
+	if r.URL.Path == "/verifications" && !webhook.VerifySignature(replicaFlowSecret, body, r.Header.Get(webhook.HeaderSignature)) {
+		h.badSignatures.Add(1)
+	}
 	if hold := time.Duration(h.hold.Load()); hold > 0 {
 		select {
 		case <-time.After(hold):
@@ -368,6 +386,16 @@ func (o *replicaOutbox) eventIDs(t *testing.T) []string {
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
 	return ids
+}
+
+// merchantSecrets lists the stored signing secrets of the merchant flow's
+// events (the partner's NFC events have none configured here).
+func (o *replicaOutbox) merchantSecrets(t *testing.T) []string {
+	rows, err := o.conn.Query(context.Background(), `SELECT secret FROM `+o.schema+`.webhook_events WHERE url LIKE '%/verifications'`)
+	require.NoError(t, err)
+	secrets, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return secrets
 }
 
 // leasedUntil returns the pending events whose lease ends after now and no
