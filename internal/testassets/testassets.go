@@ -25,7 +25,7 @@ func SkipOrFail(t testing.TB, format string, args ...any) {
 // on, a failure or a skip, and reports which of them helper asked for. It
 // lets a test check that an asset guard fails under CI and skips
 // elsewhere.
-func Outcome(t *testing.T, helper func(testing.TB)) (failed, skipped bool) {
+func Outcome(t testing.TB, helper func(testing.TB)) (failed, skipped bool) {
 	o := &recorder{TB: t}
 	done := make(chan struct{})
 	go func() {
@@ -53,3 +53,17 @@ func (r *recorder) Fatalf(string, ...any) { r.failed = true; runtime.Goexit() }
 func (r *recorder) Skip(...any)           { r.skipped = true; runtime.Goexit() }
 func (r *recorder) SkipNow()              { r.skipped = true; runtime.Goexit() }
 func (r *recorder) Skipf(string, ...any)  { r.skipped = true; runtime.Goexit() }
+
+// CheckGuard checks that guard, a helper that stops a test when an asset
+// is missing, fails the test under CI and skips it elsewhere. Call it
+// with the asset made unavailable.
+func CheckGuard(t testing.TB, guard func(testing.TB)) {
+	t.Helper()
+	for _, ci := range []string{"true", ""} {
+		t.Setenv("CI", ci)
+		failed, skipped := Outcome(t, guard)
+		if failed != (ci != "") || skipped != (ci == "") {
+			t.Errorf("CI=%q: failed=%v skipped=%v, want the test to %s", ci, failed, skipped, map[bool]string{true: "fail", false: "skip"}[ci != ""])
+		}
+	}
+}

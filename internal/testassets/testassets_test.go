@@ -12,15 +12,16 @@ func TestSkipOrFailFailsUnderCIAndSkipsElsewhere(t *testing.T) {
 	failed, skipped := Outcome(t, guard)
 	assert.True(t, failed)
 	assert.False(t, skipped)
-
 	t.Setenv("CI", "")
 	failed, skipped = Outcome(t, guard)
 	assert.False(t, failed)
 	assert.True(t, skipped)
+	CheckGuard(t, guard)
 }
 
-func TestOutcomeOfAHelperThatFindsItsAsset(t *testing.T) {
-	failed, skipped := Outcome(t, func(testing.TB) {})
-	assert.False(t, failed)
-	assert.False(t, skipped)
+func TestCheckGuardRefusesAGuardThatSkipsUnderCI(t *testing.T) {
+	failed, _ := Outcome(t, func(tb testing.TB) {
+		CheckGuard(tb, func(tb testing.TB) { tb.Skip("always") })
+	})
+	assert.True(t, failed)
 }
