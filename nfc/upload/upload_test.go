@@ -7,6 +7,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// validEdited returns the marshalled valid upload after edit.
+func validEdited(t *testing.T, edit func(*Upload)) []byte {
+	t.Helper()
+	u := valid()
+	edit(u)
+	raw, err := u.Marshal()
+	require.NoError(t, err)
+	return raw
+}
+
 func valid() *Upload {
 	return &Upload{
 		SOD:         []byte{0x77, 0x01, 0x00},
@@ -49,11 +59,7 @@ func TestParseRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u := valid()
-			tt.edit(u)
-			raw, err := u.Marshal()
-			require.NoError(t, err)
-			_, err = Parse(raw, tt.selfie)
+			_, err := Parse(validEdited(t, tt.edit), tt.selfie)
 			assert.ErrorIs(t, err, tt.want)
 		})
 	}
@@ -78,11 +84,7 @@ func TestParseExpectingOptionalConsentAndNoSelfies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u := valid()
-			tt.edit(u)
-			raw, err := u.Marshal()
-			require.NoError(t, err)
-			_, err = ParseExpecting(raw, tt.want)
+			_, err := ParseExpecting(validEdited(t, tt.edit), tt.want)
 			if tt.err == nil {
 				assert.NoError(t, err)
 			} else {
