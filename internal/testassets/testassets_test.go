@@ -1,6 +1,8 @@
 package testassets
 
 import (
+	"bytes"
+	"image"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,4 +26,11 @@ func TestCheckGuardRefusesAGuardThatSkipsUnderCI(t *testing.T) {
 		CheckGuard(tb, func(tb testing.TB) { tb.Skip("always") })
 	})
 	assert.True(t, failed)
+}
+
+func TestGradientJPEGDecodes(t *testing.T) {
+	img, format, err := image.Decode(bytes.NewReader(GradientJPEG(t, 16, 20)))
+	assert.NoError(t, err)
+	assert.Equal(t, "jpeg", format)
+	assert.Equal(t, image.Rect(0, 0, 16, 20), img.Bounds())
 }

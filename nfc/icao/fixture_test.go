@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"math/big"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/stretchr/testify/require"
 
@@ -112,19 +111,6 @@ func specimenDocument() specimen.Document {
 	}
 }
 
-// testJPEG encodes a small synthetic image.
-func testJPEG(t testing.TB) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 16, 20))
-	for x := range 16 {
-		for y := range 20 {
-			img.Set(x, y, color.RGBA{uint8(x * 16), uint8(y * 12), 128, 255})
-		}
-	}
-	var buf bytes.Buffer
-	require.NoError(t, jpeg.Encode(&buf, img, nil))
-	return buf.Bytes()
-}
-
 // aaKey returns an Active Authentication key matching the signer family.
 func aaKey(t testing.TB, kt specimen.KeyType) *specimen.Key {
 	if kt == specimen.RSA || kt == specimen.RSAPSS {
@@ -140,7 +126,7 @@ func aaKey(t testing.TB, kt specimen.KeyType) *specimen.Key {
 func chipSpec(t testing.TB, kt specimen.KeyType) specimen.ChipSpec {
 	return specimen.ChipSpec{
 		Document: specimenDocument(),
-		Face:     testJPEG(t), FaceFormat: lds.ImageJPEG, FaceWidth: 16, FaceHeight: 20,
+		Face:     testassets.GradientJPEG(t, 16, 20), FaceFormat: lds.ImageJPEG, FaceWidth: 16, FaceHeight: 20,
 		Additional:         &lds.DG11{FullName: "ERIKSSON<<ANNA<MARIA", PlaceOfBirth: "ZENITH", FullDateOfBirth: "19740812"},
 		AAKey:              aaKey(t, kt),
 		ChipAuthentication: true,

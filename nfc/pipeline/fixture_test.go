@@ -1,12 +1,10 @@
 package pipeline
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"testing"
 	"time"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/stretchr/testify/require"
 
@@ -58,7 +56,7 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 		specimen.Validity{NotBefore: date(2025, 1, 1), NotAfter: date(2032, 1, 1)})
 	require.NoError(t, err)
 	if o.face == nil {
-		o.face = syntheticJPEG(t)
+		o.face = testassets.GradientJPEG(t, 16, 20)
 	}
 	spec := specimen.ChipSpec{
 		Document: specimen.Document{
@@ -79,7 +77,7 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 		require.NoError(t, err)
 	}
 	if o.selfies == nil {
-		o.selfies = [][]byte{syntheticJPEG(t)}
+		o.selfies = [][]byte{testassets.GradientJPEG(t, 16, 20)}
 	}
 	store := trust.NewStore()
 	store.Add(csca.Certificate)
@@ -101,18 +99,4 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 // date is a UTC midnight.
 func date(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// syntheticJPEG encodes a small gradient that holds no face.
-func syntheticJPEG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 16, 20))
-	for x := range 16 {
-		for y := range 20 {
-			img.Set(x, y, color.RGBA{uint8(x * 16), uint8(y * 12), 128, 255})
-		}
-	}
-	var buf bytes.Buffer
-	require.NoError(t, jpeg.Encode(&buf, img, nil))
-	return buf.Bytes()
 }
