@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,41 +80,19 @@ func TestServeDemoAnswersAMatchAndShutsDownGracefully(t *testing.T) {
 	addr, stop := startServe(t, "-demo", "-config", writeConfig(t, dir, "127.0.0.1:0"))
 	base := "http://" + addr
 
-	require.Eventually(t, func() bool {
-		res, err := http.Get(base + "/health/ready")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 10*time.Second, 20*time.Millisecond, "ready once the issuer keys are loaded")
-
-	secret, err := os.ReadFile(filepath.Join(dir, "data", "demo-client-secret"))
-	require.NoError(t, err)
+	awaitReady(t, base)
 	info, err := os.Stat(filepath.Join(dir, "data", "demo-client-secret"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	token := demoToken(t, base, dir, "kyc-match:match")
+	require.NotEmpty(t, token)
 
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"kyc-match:match"}}
-	req, err := http.NewRequest(http.MethodPost, base+"/demo-issuer/token", strings.NewReader(form.Encode()))
-	require.NoError(t, err)
-	req.SetBasicAuth("demo-client", string(secret))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&tok))
-	res.Body.Close()
-	require.NotEmpty(t, tok.AccessToken)
-
-	req, err = http.NewRequest(http.MethodPost, base+"/kyc-match/v0.4/match",
+	req, err := http.NewRequest(http.MethodPost, base+"/kyc-match/v0.4/match",
 		strings.NewReader(`{"phoneNumber":"+34629255833","givenName":"Federica","birthdate":"1978-08-22"}`))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	res, err = http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()

@@ -186,14 +186,7 @@ func TestServeDemoExposesTheKycgateMetrics(t *testing.T) {
 	upstream := failingOperator(t)
 	addr, stop := startServe(t, "-demo", "-config", writeMetricsConfig(t, dir, upstream.URL))
 	base := "http://" + addr
-	require.Eventually(t, func() bool {
-		res, err := http.Get(base + "/health/ready")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 10*time.Second, 20*time.Millisecond)
+	awaitReady(t, base)
 
 	const (
 		matchOK       = `kycgate_http_requests_total{api_version="v0.4",method="POST",route="/kyc-match/v0.4/match",status="200"}`

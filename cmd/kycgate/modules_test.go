@@ -6,10 +6,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -34,19 +32,8 @@ type demoClient struct {
 func newDemoClient(t *testing.T, base, dir string) *demoClient {
 	t.Helper()
 	awaitReady(t, base)
-	secret, err := os.ReadFile(filepath.Join(dir, "data", "demo-client-secret"))
-	require.NoError(t, err)
-	form := url.Values{"grant_type": {"client_credentials"},
-		"scope": {"flows:read verifications:read verifications:write webhooks:read webhooks:write profiles:read"}}
-	req, err := http.NewRequest(http.MethodPost, base+"/demo-issuer/token", strings.NewReader(form.Encode()))
-	require.NoError(t, err)
-	req.SetBasicAuth("demo-client", string(secret))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.Equal(t, http.StatusOK, doJSON(t, req, &tok))
-	return &demoClient{t: t, base: base, token: tok.AccessToken}
+	token := demoToken(t, base, dir, "flows:read verifications:read verifications:write webhooks:read webhooks:write profiles:read")
+	return &demoClient{t: t, base: base, token: token}
 }
 
 // awaitReady waits until GET /health/ready answers 200. `serve` logs that
