@@ -260,14 +260,7 @@ func startReplica(t *testing.T, bin, cfg, dir, name string) *replica {
 		}
 		return false
 	}, 30*time.Second, 20*time.Millisecond)
-	require.Eventually(t, func() bool {
-		res, err := http.Get(r.base + "/health/ready")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 20*time.Second, 20*time.Millisecond, "replica %s ready", name)
+	awaitReady(t, r.base)
 	return r
 }
 
