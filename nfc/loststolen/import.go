@@ -28,10 +28,10 @@ func (l *List) Import(r io.Reader) (int, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return 0, fmt.Errorf("%w: line %d is not CSV", ErrImport, line)
+			return 0, fmt.Errorf("%w: line %d is not CSV", ErrImport, errorLine(err))
 		}
+		line, _ := cr.FieldPos(0)
 		if len(pending) == 0 && isHeader(record) {
 			continue
 		}
@@ -47,6 +47,17 @@ func (l *List) Import(r io.Reader) (int, error) {
 		l.Add(p[0], p[1])
 	}
 	return len(pending), nil
+}
+
+// errorLine is the line a CSV reading error starts on. The reader's field
+// positions are not set when the line's first field is malformed, so the
+// line is taken from the error.
+func errorLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.StartLine
+	}
+	return 0
 }
 
 // isHeader recognises the optional header line.

@@ -68,11 +68,12 @@ func TestParseRefuses(t *testing.T) {
 
 func TestImportRefusesWithoutQuotingValues(t *testing.T) {
 	for name, input := range map[string]string{
-		"one field":       "UTO,L898902C3\nL898902C4\n",
-		"empty number":    "UTO,<<<\n",
-		"three fields":    "UTO,L898902C3,ERIKSSON\n",
-		"long state code": "UTOPIA,L898902C3\n",
-		"broken quote":    "UTO,\"L898902C3\n",
+		"one field":                "UTO,L898902C3\nL898902C4\n",
+		"empty number":             "UTO,<<<\n",
+		"three fields":             "UTO,L898902C3,ERIKSSON\n",
+		"long state code":          "UTOPIA,L898902C3\n",
+		"broken quote":             "UTO,\"L898902C3\n",
+		"quote in the first field": "U\"TO,L898902C3\n",
 	} {
 		l, err := New(testKey)
 		require.NoError(t, err)
