@@ -128,8 +128,9 @@ func newSecret() string {
 
 // errSecretUnopened marks a flow whose stored webhook secret does not open
 // with the configured webhooks.secret_key (the key was changed or lost).
-// The flow is still returned, without its secret, so that it can be shown
-// and given a new secret; events cannot be signed for it until then.
+// The flow is still returned, without its secret, so that it can be shown,
+// used and given a new secret; its verifications write no webhook events
+// until then.
 var errSecretUnopened = errors.New("identity: the webhook secret of a flow does not open with webhooks.secret_key (was the key changed?); update the flow to give it a new secret")
 
 // flowFromStore decodes a stored flow and opens its webhook secret. A

@@ -52,8 +52,9 @@ func TestAFlowSecretThatLooksSealedIsRefused(t *testing.T) {
 }
 
 // TestAFlowWhoseSecretNoLongerOpensCanBeGivenANewOne restarts the gateway
-// with another webhooks.secret_key: the flow is still shown, updating it
-// generates a new secret, and its webhooks are signed with that one.
+// with another webhooks.secret_key: the flow is still shown and used,
+// updating it generates a new secret, and its webhooks are signed with that
+// one.
 func TestAFlowWhoseSecretNoLongerOpensCanBeGivenANewOne(t *testing.T) {
 	e := newEnv(t, envOptions{engine: noneEngine()})
 	flowID := e.createFlow(merchantA, "selfie")
@@ -63,6 +64,8 @@ func TestAFlowWhoseSecretNoLongerOpensCanBeGivenANewOne(t *testing.T) {
 	token := e.token(merchantA)
 	shown := e.call(http.MethodGet, "/v2/flows/"+flowID, token, nil, "")
 	require.Equal(t, http.StatusOK, shown.status, "body: %s", shown.body)
+	meanwhile := e.start(merchantA, flowID, "", nil)
+	require.NotEmpty(t, meanwhile["id"], "verifications still start, without webhooks")
 
 	body, err := json.Marshal(map[string]any{"steps": []string{"selfie"}, "webhookUrl": e.receiver.url()})
 	require.NoError(t, err)

@@ -27,7 +27,7 @@ type StartRequest struct {
 // selfie. A flow with re-facematch needs an identity id.
 func (s *Service) StartVerification(ctx context.Context, merchantID string, req StartRequest) (VerificationView, error) {
 	flow, err := s.flow(ctx, merchantID, req.FlowID)
-	if err != nil {
+	if err != nil && !errors.Is(err, errSecretUnopened) { // the steps are known; only the webhooks wait for a new secret
 		return VerificationView{}, err
 	}
 	v := &verification{Verification: store.Verification{

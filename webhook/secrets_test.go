@@ -70,7 +70,9 @@ func TestASecretThatDoesNotOpenSendsNothing(t *testing.T) {
 		_, attempts := status(t, st, events[0].ID)
 		return len(attempts) > 0
 	}, "the attempt is recorded")
-	_, attempts := status(t, st, events[0].ID)
+	stored, attempts := status(t, st, events[0].ID)
+	assert.Equal(t, store.EventFailed, stored.Status, "retrying cannot open it: failed at once")
+	assert.Len(t, attempts, 1)
 	assert.Contains(t, attempts[0].Error, "webhooks.secret_key")
 	assert.Zero(t, attempts[0].StatusCode)
 	assert.Empty(t, receiver.all(), "nothing is sent without the right secret")

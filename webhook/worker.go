@@ -164,7 +164,8 @@ func (w *Worker) deliver(ctx context.Context, e store.OutboxEvent) {
 // while the deadline allows, otherwise (or for a refused target) failed.
 func (w *Worker) failure(e store.OutboxEvent, err error) store.AttemptOutcome {
 	now := w.now()
-	if errors.Is(err, ErrForbiddenTarget) {
+	var secretErr errSecret
+	if errors.Is(err, ErrForbiddenTarget) || errors.As(err, &secretErr) { // retrying cannot help
 		return store.AttemptOutcome{Status: store.EventFailed, NextAttemptAt: now}
 	}
 	next := now.Add(Backoff(e.Attempts+1, w.cfg.InitialBackoff, w.cfg.MaxBackoff, w.random))
