@@ -62,11 +62,13 @@ func (s *Server) readJSON(c *gin.Context, limit int64) error {
 
 // readAll reads r to its end like io.ReadAll, into a buffer sized from the
 // declared Content-Length (when it is within limit) so that a body of the
-// declared size is read without growing the buffer.
+// declared size is read without growing the buffer. bytes.Buffer.ReadFrom
+// wants bytes.MinRead bytes free before each read, the last one (which sees
+// the end) included, hence the margin.
 func readAll(r io.Reader, contentLength, limit int64) ([]byte, error) {
-	size := int64(512)
+	size := int64(bytes.MinRead)
 	if contentLength > 0 && contentLength <= limit {
-		size = contentLength + 1 // room to see the end without growing
+		size = contentLength + bytes.MinRead
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	_, err := buf.ReadFrom(r)
