@@ -4,11 +4,8 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // SealKeySize is the AES-256 key length in bytes.
@@ -82,21 +79,6 @@ func SealedModelID(blob []byte) (string, error) {
 		return "", fmt.Errorf("%w: not a sealed template", ErrSealing)
 	}
 	return string(blob[2 : 2+int(blob[1])]), nil
-}
-
-// ParseSealKey decodes a 32-byte key written as 64 hex digits or as
-// standard or URL-safe base64 (padded or not).
-func ParseSealKey(text string) ([]byte, error) {
-	text = strings.TrimSpace(text)
-	if key, err := hex.DecodeString(text); err == nil && len(key) == SealKeySize {
-		return key, nil
-	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if key, err := enc.DecodeString(text); err == nil && len(key) == SealKeySize {
-			return key, nil
-		}
-	}
-	return nil, fmt.Errorf("%w: key must be %d bytes in hex or base64", ErrSealing, SealKeySize)
 }
 
 // sealedTemplate is Template without its redacting fmt methods, so that

@@ -3,8 +3,6 @@ package biometric
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,22 +79,4 @@ func TestSealRejectsTampering(t *testing.T) {
 	}
 	_, err = SealTemplate(key, Template{Vector: []float32{1}})
 	assert.ErrorIs(t, err, ErrSealing, "a template without model id cannot be sealed")
-}
-
-func TestParseSealKey(t *testing.T) {
-	key := sealKey(t)
-	for _, text := range []string{
-		hex.EncodeToString(key),
-		base64.StdEncoding.EncodeToString(key),
-		base64.RawURLEncoding.EncodeToString(key),
-		" " + hex.EncodeToString(key) + "\n",
-	} {
-		got, err := ParseSealKey(text)
-		require.NoError(t, err)
-		assert.Equal(t, key, got)
-	}
-	_, err := ParseSealKey(hex.EncodeToString(key[:16]))
-	assert.ErrorIs(t, err, ErrSealing)
-	_, err = ParseSealKey("not a key")
-	assert.ErrorIs(t, err, ErrSealing)
 }

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/kycgate/kycgate/biometric"
 )
 
 // Profiles configures the user profiles API (identity/profiles): which
@@ -179,10 +177,10 @@ func (p Profiles) validate(templateKey string) []error {
 	if !p.Enabled {
 		return errs
 	}
-	if _, err := biometric.ParseSealKey(p.ReferenceKey); err != nil {
+	if _, err := ParseKey32(p.ReferenceKey); err != nil {
 		add("profiles.reference_key: required when profiles are enabled: 32 bytes in hex or base64")
 	}
-	if _, err := biometric.ParseSealKey(templateKey); err != nil {
+	if _, err := ParseKey32(templateKey); err != nil {
 		add("verifications.template_key: required when profiles are enabled (face templates are opened with it): 32 bytes in hex or base64")
 	}
 	return errs

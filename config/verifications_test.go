@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +77,26 @@ func TestVerificationSectionsAreValidated(t *testing.T) {
 				assert.True(t, strings.Contains(err.Error(), w), "%q in %v", w, err)
 			}
 		})
+	}
+}
+
+func TestParseKey32(t *testing.T) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i * 7)
+	}
+	for _, text := range []string{
+		hex.EncodeToString(key),
+		base64.StdEncoding.EncodeToString(key),
+		base64.RawURLEncoding.EncodeToString(key),
+		" " + hex.EncodeToString(key) + "\n",
+	} {
+		got, err := ParseKey32(text)
+		require.NoError(t, err)
+		assert.Equal(t, key, got)
+	}
+	for _, bad := range []string{hex.EncodeToString(key[:16]), "not a key", ""} {
+		_, err := ParseKey32(bad)
+		assert.Error(t, err, "%q", bad)
 	}
 }

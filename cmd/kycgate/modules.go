@@ -111,7 +111,7 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 	if len(observer) > 0 {
 		obs = observer[0]
 	}
-	svc, eng, err := newVerificationService(*cfg, st, worker, setup.faces, addr, logger, obs)
+	svc, eng, err := newVerificationService(*cfg, st, worker, secrets, setup.faces, addr, logger, obs)
 	if err != nil {
 		setup.stop()
 		return nil, err
@@ -132,7 +132,7 @@ func setUpVerifications(ctx context.Context, cfg *config.Config, st store.Store,
 
 // newVerificationService builds the service from the configuration, on the
 // shared face engine, which it acquires (and releases if it fails).
-func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, faces *faceEngine, addr net.Addr, logger *slog.Logger, observer identity.Observer) (*identity.Service, biometric.Engine, error) {
+func newVerificationService(cfg config.Config, st store.Store, worker *webhook.Worker, secrets *sealed.Box, faces *faceEngine, addr net.Addr, logger *slog.Logger, observer identity.Observer) (*identity.Service, biometric.Engine, error) {
 	templateKey, err := config.ParseKey32(cfg.Verifications.TemplateKey)
 	if err != nil {
 		return nil, nil, fmt.Errorf("verifications.template_key: %w", err)
@@ -142,10 +142,6 @@ func newVerificationService(cfg config.Config, st store.Store, worker *webhook.W
 		return nil, nil, fmt.Errorf("media.signing_key: %w", err)
 	}
 	signer, err := media.NewSigner(signingKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	secrets, err := webhookSecrets(cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,11 +45,11 @@ func setUpProfiles(cfg *config.Config, st store.Store, demo bool, logger *slog.L
 	if !cfg.Profiles.Enabled {
 		return nil, profiles.Discard, nil
 	}
-	refKey, err := biometric.ParseSealKey(cfg.Profiles.ReferenceKey)
+	refKey, err := config.ParseKey32(cfg.Profiles.ReferenceKey)
 	if err != nil {
 		return nil, nil, fmt.Errorf("profiles.reference_key: %w", err)
 	}
-	templateKey, err := biometric.ParseSealKey(cfg.Verifications.TemplateKey)
+	templateKey, err := config.ParseKey32(cfg.Verifications.TemplateKey)
 	if err != nil {
 		return nil, nil, fmt.Errorf("verifications.template_key: %w", err)
 	}
