@@ -65,11 +65,17 @@ func TestSharedDirSkipsWhenTheFolderIsAbsent(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(module, "go.mod"), []byte("module example.test\n"), 0o644))
 	t.Chdir(nested)
 
+	t.Setenv("CI", "")
 	rec := &recorder{TB: t}
 	assert.Empty(t, SharedDir(rec))
 	require.Len(t, rec.skipped, 1)
 	assert.Contains(t, rec.skipped[0], filepath.Join(filepath.Dir(module), "shared"))
 	assert.Empty(t, rec.fatal)
+
+	t.Setenv("CI", "true")
+	rec = &recorder{TB: t}
+	assert.Empty(t, SharedDir(rec))
+	require.Len(t, rec.fatal, 1, "CI fails (a real Fatalf would stop the test there)")
 }
 
 func TestValidateOfficialResponseGoesOnWhenTheFolderIsAbsent(t *testing.T) {
@@ -79,6 +85,7 @@ func TestValidateOfficialResponseGoesOnWhenTheFolderIsAbsent(t *testing.T) {
 	t.Chdir(module)
 	absentNotice = sync.Once{}
 	t.Cleanup(func() { absentNotice = sync.Once{} })
+	t.Setenv("CI", "")
 
 	rec := &recorder{TB: t}
 	req := httptest.NewRequest(http.MethodPost, "/kyc-match/v0.4/match", strings.NewReader(`{}`))
@@ -97,6 +104,12 @@ func TestValidateOfficialResponseGoesOnWhenTheFolderIsAbsent(t *testing.T) {
 	assert.Empty(t, rec.errors, "without the folder nothing is validated")
 	require.Len(t, rec.logs, 1, "the absence is logged once")
 	assert.Contains(t, rec.logs[0], "not validated against the official CAMARA documents")
+
+	t.Setenv("CI", "true")
+	rec = &recorder{TB: t}
+	ValidateOfficialResponse(rec, "kyc-match-v0.4.0.yaml", req, 200, jsonHeader(""), []byte(`{"nameMatch":"yes"}`))
+	assert.Len(t, rec.errors, 1, "under CI the missing folder is an error")
+	assert.Empty(t, rec.fatal)
 }
 
 func TestSharedDirFindsAFolderNextToANestedModuleRoot(t *testing.T) {
