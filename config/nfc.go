@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/kycgate/kycgate/nfc/loststolen"
 )
 
 // NFC configures NFC ID-document sessions: the partner API, the reader
@@ -204,8 +206,8 @@ func (n NFC) validate() []error {
 		}
 	}
 	if n.LostStolen.File != "" {
-		if key, err := base64.StdEncoding.DecodeString(n.LostStolen.Key); err != nil || len(key) < 32 {
-			add("nfc.lost_stolen.key: must be at least 32 bytes in base64 when nfc.lost_stolen.file is set")
+		if _, err := loststolen.ParseKey(n.LostStolen.Key); err != nil {
+			add("nfc.lost_stolen.key: must be at least %d bytes in base64 when nfc.lost_stolen.file is set", loststolen.MinKeyBytes)
 		}
 	}
 	switch n.Trust.Revocation {

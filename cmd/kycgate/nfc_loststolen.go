@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,8 +27,8 @@ func nfcLostStolenImport(args []string, stdout, stderr io.Writer) error {
 	if *in == "" || *out == "" {
 		return errors.New("nfc lost-stolen-import: -in and -out are required")
 	}
-	key, err := base64.StdEncoding.DecodeString(os.Getenv(lostStolenKeyEnv))
-	if err != nil || len(key) < loststolen.MinKeyBytes {
+	key, err := loststolen.ParseKey(os.Getenv(lostStolenKeyEnv))
+	if err != nil {
 		return fmt.Errorf("nfc lost-stolen-import: %s must hold the nfc.lost_stolen.key (at least %d bytes in base64; kycgate nfc lost-stolen-key makes one)",
 			lostStolenKeyEnv, loststolen.MinKeyBytes)
 	}

@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,7 +38,7 @@ const header = "kycgate-lost-stolen v1 hmac-sha256 key="
 // The errors of New and Parse; none quotes a list entry.
 var (
 	// ErrKey means the key is shorter than MinKeyBytes.
-	ErrKey = fmt.Errorf("loststolen: the key must be at least %d bytes", MinKeyBytes)
+	ErrKey = fmt.Errorf("loststolen: the key must be at least %d bytes in base64", MinKeyBytes)
 	// ErrFormat means the file is not a lost-and-stolen list.
 	ErrFormat = errors.New("loststolen: not a kycgate lost-and-stolen list")
 	// ErrOtherKey means the list was written with another key.
@@ -48,6 +49,16 @@ var (
 type List struct {
 	key     []byte
 	digests map[[sha256.Size]byte]struct{}
+}
+
+// ParseKey decodes the list's key as configured (nfc.lost_stolen.key):
+// standard base64 of at least MinKeyBytes bytes. Every error is ErrKey.
+func ParseKey(b64 string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(key) < MinKeyBytes {
+		return nil, ErrKey
+	}
+	return key, nil
 }
 
 // New returns an empty list for key.

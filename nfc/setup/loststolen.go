@@ -1,8 +1,6 @@
 package setup
 
 import (
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"os"
 
@@ -16,9 +14,9 @@ func LoadLostStolen(cfg config.NFCLostStolen) (*loststolen.List, error) {
 	if cfg.File == "" {
 		return nil, nil
 	}
-	key, err := base64.StdEncoding.DecodeString(cfg.Key)
-	if err != nil || len(key) < loststolen.MinKeyBytes {
-		return nil, errors.New("nfc: lost_stolen.key must be at least 32 bytes in base64")
+	key, err := loststolen.ParseKey(cfg.Key)
+	if err != nil {
+		return nil, fmt.Errorf("nfc lost_stolen.key: %w", err)
 	}
 	data, err := os.ReadFile(cfg.File)
 	if err != nil {
