@@ -3,7 +3,6 @@ package icao
 import (
 	"crypto"
 	"errors"
-	"strings"
 
 	"github.com/kycgate/kycgate/nfc/icao/aa"
 	"github.com/kycgate/kycgate/nfc/icao/lds"
@@ -89,16 +88,11 @@ func (v *verification) checkConsent(m *mrz.MRZ) *failure {
 		{"date_of_expiry", m.DateOfExpiry, c.DateOfExpiry},
 	}
 	for _, p := range pairs {
-		if normalize(p.got) != normalize(p.want) {
+		if mrz.NormalizeValue(p.got) != mrz.NormalizeValue(p.want) {
 			return fail(ConsentMismatch, p.field)
 		}
 	}
 	return nil
-}
-
-// normalize removes fillers and spaces and upper-cases an MRZ value.
-func normalize(s string) string {
-	return strings.ToUpper(strings.NewReplacer("<", "", " ", "").Replace(s))
 }
 
 // checkExpiry fails once the day after the date of expiry has begun.

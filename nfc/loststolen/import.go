@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kycgate/kycgate/nfc/icao/mrz"
 )
 
 // ErrImport means a line of the plain list is not "issuing state, document
@@ -35,10 +37,10 @@ func (l *List) Import(r io.Reader) (int, error) {
 		if len(pending) == 0 && isHeader(record) {
 			continue
 		}
-		if len(record) != 2 || Normalize(record[0]) == "" || Normalize(record[1]) == "" {
+		if len(record) != 2 || mrz.NormalizeValue(record[0]) == "" || mrz.NormalizeValue(record[1]) == "" {
 			return 0, fmt.Errorf("%w: line %d needs an issuing state and a document number", ErrImport, line)
 		}
-		if n := len(Normalize(record[0])); n > 3 {
+		if n := len(mrz.NormalizeValue(record[0])); n > 3 {
 			return 0, fmt.Errorf("%w: line %d: the issuing state is the MRZ's code of 1 to 3 letters", ErrImport, line)
 		}
 		pending = append(pending, [2]string{record[0], record[1]})

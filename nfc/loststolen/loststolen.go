@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/kycgate/kycgate/nfc/icao/mrz"
 )
 
 // MinKeyBytes is the shortest accepted key.
@@ -75,19 +77,13 @@ func KeyID(key []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// Normalize upper-cases an MRZ value and removes fillers ('<') and spaces,
-// so that "D<<", "d" and "D" name the same issuing state.
-func Normalize(s string) string {
-	return strings.ToUpper(strings.NewReplacer("<", "", " ", "").Replace(s))
-}
-
 // digest is the HMAC-SHA256 of the normalised issuing state and document
 // number, separated by a byte no MRZ value holds.
 func (l *List) digest(issuingState, documentNumber string) [sha256.Size]byte {
 	mac := hmac.New(sha256.New, l.key)
-	mac.Write([]byte(Normalize(issuingState)))
+	mac.Write([]byte(mrz.NormalizeValue(issuingState)))
 	mac.Write([]byte{0})
-	mac.Write([]byte(Normalize(documentNumber)))
+	mac.Write([]byte(mrz.NormalizeValue(documentNumber)))
 	var out [sha256.Size]byte
 	copy(out[:], mac.Sum(nil))
 	return out

@@ -260,3 +260,13 @@ func (m *MRZ) BirthDate(now time.Time) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// valueFolder removes the MRZ filler '<' and spaces.
+var valueFolder = strings.NewReplacer("<", "", " ", "")
+
+// NormalizeValue upper-cases an MRZ value and removes fillers ('<') and
+// spaces, so that "D<<", "d" and "D" name the same issuing state and a
+// document number compares equal however it was padded.
+func NormalizeValue(s string) string {
+	return strings.ToUpper(valueFolder.Replace(s))
+}
