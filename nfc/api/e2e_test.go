@@ -399,3 +399,15 @@ func tamperDG1(up *upload.Upload) {
 	up.DataGroups["1"] = bytes.Clone(up.DataGroups["1"])
 	up.DataGroups["1"][len(up.DataGroups["1"])-3] ^= 0x01
 }
+
+func TestTheSweepDeletesExpiredAttemptCounters(t *testing.T) {
+	e := newEnv(t, envOptions{maxFailures: 3})
+	ctx := context.Background()
+	_, err := e.reader.Redeem(ctx, "AAAA")
+	require.Error(t, err, "a failed redemption is counted")
+	e.clock.advance(24 * time.Hour)
+	require.NoError(t, e.nfc.Service.Sweep(ctx))
+	left, err := e.store.DeleteExpiredCounters(ctx, e.clock.now())
+	require.NoError(t, err)
+	assert.Zero(t, left, "the sweep already deleted the expired counters")
+}

@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
-	"sync/atomic"
 	"time"
 
 	"github.com/kycgate/kycgate/store"
@@ -31,9 +30,6 @@ type Limiter struct {
 	name     string
 	max      int64
 	window   time.Duration
-	// purgeAt is when this process next deletes expired counters, in Unix
-	// nanoseconds.
-	purgeAt atomic.Int64
 }
 
 // New returns a limiter named name (it prefixes the stored keys, so limits
@@ -60,7 +56,6 @@ type Slot struct {
 // one; otherwise the wait is zero and the slot stays counted until it is
 // released.
 func (l *Limiter) Reserve(ctx context.Context, key string, now time.Time) (Slot, time.Duration, error) {
-	l.purge(ctx, now)
 	w := l.windowOf(now)
 	slot := Slot{counters: l.counters, ref: store.CounterRef{Key: l.storedKey(key), Window: w},
 		now: now, expires: l.startOf(w + 2)}
@@ -141,15 +136,4 @@ func (l *Limiter) elapsed(t time.Time) float64 {
 func (l *Limiter) storedKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return l.name + ":" + hex.EncodeToString(sum[:16])
-}
-
-// purge deletes expired counters, at most once per window in each process.
-// A failure is left for the next purge: stale counters cost space, not
-// correctness, since expired counts are never read.
-func (l *Limiter) purge(ctx context.Context, now time.Time) {
-	due := l.purgeAt.Load()
-	if now.UnixNano() < due || !l.purgeAt.CompareAndSwap(due, now.Add(l.window).UnixNano()) {
-		return
-	}
-	_, _ = l.counters.DeleteExpiredCounters(ctx, now)
 }

@@ -15,8 +15,9 @@ const sweepBatch = 100
 
 // Sweep ends the sessions whose deadline passed (unredeemed codes and
 // missing uploads expire with a "Session expired" webhook, unconfirmed
-// results error) and marks verified sessions delivered once the partner's
-// endpoint accepted their result.
+// results error), marks verified sessions delivered once the partner's
+// endpoint accepted their result, and deletes expired failed-attempt
+// counters.
 func (s *Service) Sweep(ctx context.Context) error {
 	due, err := s.store.DueNFCSessions(ctx, s.now(), sweepBatch)
 	if err != nil {
@@ -32,7 +33,13 @@ func (s *Service) Sweep(ctx context.Context) error {
 			s.timeOut(ctx, sess)
 		}
 	}
-	return s.markDelivered(ctx)
+	if err := s.markDelivered(ctx); err != nil {
+		return err
+	}
+	// Expired failed-attempt counters (nfc/attempts) are never read again;
+	// deleting them here keeps the redeem path free of the clean-up.
+	_, err = s.store.DeleteExpiredCounters(ctx, s.now())
+	return err
 }
 
 // expire ends a session that ran out of time and tells the partner.
