@@ -3,7 +3,8 @@ package service
 import (
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/kycgate/kycgate/nfc/attempts"
 )
 
 // The errors of the partner API.
@@ -46,16 +47,8 @@ var (
 )
 
 // BlockedError means too many failed redemptions came from the client's
-// address or named the code.
-type BlockedError struct {
-	// RetryAfter is when the next attempt is allowed.
-	RetryAfter time.Duration
-}
-
-// Error describes the block.
-func (e *BlockedError) Error() string {
-	return fmt.Sprintf("too many failed attempts; retry in %s", e.RetryAfter.Round(time.Second))
-}
+// address or named the code; it is the limiter's own error.
+type BlockedError = attempts.BlockedError
 
 // detail wraps a sentinel with a message that names a field, never a value.
 func detail(err error, format string, args ...any) error {

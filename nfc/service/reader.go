@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/kycgate/kycgate/nfc/attempts"
 	"github.com/kycgate/kycgate/nfc/seal"
 	"github.com/kycgate/kycgate/nfc/session"
 	"github.com/kycgate/kycgate/store"
@@ -78,10 +77,10 @@ func (s *Service) Redeem(ctx context.Context, code, clientAddr string) (Redempti
 		r, err = s.redeem(ctx, code, now)
 		return err
 	}, func(err error) bool { return errors.Is(err, ErrInitCode) })
-	if blocked, ok := errors.AsType[*attempts.BlockedError](err); ok {
-		return Redemption{}, &BlockedError{RetryAfter: blocked.RetryAfter}
+	if err != nil {
+		return Redemption{}, err
 	}
-	return r, err
+	return r, nil
 }
 
 // redeem moves the code's live session from created to redeemed.
