@@ -132,4 +132,8 @@ type Outbox interface {
 	// purged whole or not at all, and an event requeued meanwhile is left
 	// alone. It returns the number of events purged.
 	PurgePayloads(ctx context.Context, cutoff, now time.Time, limit int) (int, error)
+	// CountPendingEvents returns the number of events waiting for
+	// delivery (status pending, due or not, leased or not), across every
+	// merchant: the outbox depth.
+	CountPendingEvents(ctx context.Context) (int, error)
 }

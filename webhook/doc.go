@@ -61,6 +61,5 @@
 // number and the receiver's host, never the URL's path or query (a
 // merchant's choice that may hold tokens). With Config.Observer set, every
 // recorded attempt is counted as delivered, retry or failed, and the
-// outbox depth is reported each poll interval when the store implements
-// PendingCounter.
+// outbox depth is reported each poll interval.
 package webhook

@@ -28,16 +28,6 @@ type Observer interface {
 	SetOutboxDepth(n int)
 }
 
-// PendingCounter is an optional capability of an outbox store: counting
-// the events waiting for delivery (status pending, due or not, leased or
-// not), across every merchant and replica. When the worker's store has it
-// and an Observer is configured, the worker reports the outbox depth at
-// start and then every poll interval.
-type PendingCounter interface {
-	// CountPendingEvents returns the number of pending events.
-	CountPendingEvents(ctx context.Context) (int, error)
-}
-
 // outcomeOf maps an attempt's recorded outcome to the Observer's label.
 func outcomeOf(o store.AttemptOutcome) string {
 	switch o.Status {
@@ -57,13 +47,12 @@ func (w *Worker) observeAttempt(o store.AttemptOutcome) {
 	}
 }
 
-// observeDepth reports the outbox depth when the store can count it.
+// observeDepth reports the outbox depth.
 func (w *Worker) observeDepth(ctx context.Context) {
-	counter, ok := w.store.(PendingCounter)
-	if w.cfg.Observer == nil || !ok {
+	if w.cfg.Observer == nil {
 		return
 	}
-	n, err := counter.CountPendingEvents(ctx)
+	n, err := w.store.CountPendingEvents(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.logger.Warn("counting pending webhook events failed", slog.String("error", err.Error()))

@@ -92,7 +92,7 @@ func (w *Worker) Redeliver(ctx context.Context, merchantID, eventID string) (sto
 // Run delivers due events until ctx ends, then waits for the deliveries in
 // flight (each bounded by the attempt timeout) so their outcome is
 // recorded. With an Observer it reports the outbox depth every poll
-// interval when the store is a PendingCounter. It also erases the payloads
+// interval. It also erases the payloads
 // past their retention: at start, then every purge interval.
 func (w *Worker) Run(ctx context.Context) error {
 	slots := make(chan struct{}, w.cfg.Concurrency)

@@ -10,7 +10,7 @@ import (
 const countPending = `SELECT count(*) FROM webhook_events WHERE status = 'pending'`
 
 // CountPendingEvents returns the number of webhook events waiting for
-// delivery on all replicas together (webhook.PendingCounter).
+// delivery on all replicas together.
 func (s *Store) CountPendingEvents(ctx context.Context) (int, error) {
 	var n int
 	if err := s.pool.QueryRow(ctx, countPending).Scan(&n); err != nil {

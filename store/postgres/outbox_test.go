@@ -11,16 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/store"
-	"github.com/kycgate/kycgate/store/postgres/pgtest"
-	"github.com/kycgate/kycgate/store/storetest"
 )
-
-func TestCountPendingEvents(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	storetest.RunPendingCounterTests(t, func(t *testing.T) store.Store {
-		return openIn(t, dsn, pgtest.FreshSchema(t, dsn, "kgt_"))
-	})
-}
 
 // outboxEpoch is the fixed clock of the replica outbox tests.
 var outboxEpoch = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)

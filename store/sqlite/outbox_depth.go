@@ -1,11 +1,16 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // CountPendingEvents returns the number of webhook events waiting for
-// delivery (webhook.PendingCounter), read from the status index.
+// delivery, read from the status index.
 func (s *Store) CountPendingEvents(ctx context.Context) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`).Scan(&n)
-	return n, err
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite store: count pending events: %w", err)
+	}
+	return n, nil
 }

@@ -11,25 +11,14 @@ import (
 	"github.com/kycgate/kycgate/store"
 )
 
-// pendingCounter is the optional outbox capability the webhook worker
-// reports the outbox depth with (webhook.PendingCounter).
-type pendingCounter interface {
-	CountPendingEvents(ctx context.Context) (int, error)
-}
-
-// RunPendingCounterTests checks a backend's CountPendingEvents: every
-// pending event counts, due or not and leased or not, across merchants,
-// while delivered and failed ones do not. newStore must return a new,
-// empty store that implements CountPendingEvents.
-func RunPendingCounterTests(t *testing.T, newStore func(t *testing.T) store.Store) {
-	s := newStore(t)
-	t.Cleanup(func() { assert.NoError(t, s.Close(), "Close") })
-	counter, ok := s.(pendingCounter)
-	require.True(t, ok, "the store implements CountPendingEvents")
+// testCountPendingEvents checks CountPendingEvents: every pending event
+// counts, due or not and leased or not, across merchants, while delivered
+// and failed ones do not.
+func testCountPendingEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	count := func() int {
 		t.Helper()
-		n, err := counter.CountPendingEvents(ctx)
+		n, err := s.CountPendingEvents(ctx)
 		require.NoError(t, err)
 		return n
 	}

@@ -43,6 +43,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NFCSessions", testNFCSessions},
 		{"Verifications", testVerifications},
 		{"Outbox", testOutbox},
+		{"OutboxDepth", testCountPendingEvents},
 		{"Profiles", testProfiles},
 		{"Counters", testCounters},
 	}
