@@ -8,34 +8,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/telemetry"
+	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 )
 
 // attemptCount returns the number of attempts the metrics hold for the
 // operator and outcome.
-func attemptCount(t *testing.T, reg *prometheus.Registry, operator, outcome string) uint64 {
+func attemptCount(t *testing.T, m *telemetry.Metrics, operator, outcome string) uint64 {
 	t.Helper()
-	families, err := reg.Gather()
-	require.NoError(t, err)
-	for _, f := range families {
-		if f.GetName() != "kycgate_operator_http_attempt_duration_seconds" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
-			}
-			if labels["operator"] == operator && labels["outcome"] == outcome {
-				return m.GetHistogram().GetSampleCount()
-			}
-		}
-	}
-	return 0
+	return uint64(telemetrytest.Value(t, m, "kycgate_operator_http_attempt_duration_seconds",
+		map[string]string{"operator": operator, "outcome": outcome}))
 }
 
 func TestCountAttemptsLabelsEachAttemptWithOperatorAndOutcome(t *testing.T) {
@@ -82,13 +67,12 @@ func TestCountAttemptsLabelsEachAttemptWithOperatorAndOutcome(t *testing.T) {
 	cancelNow()
 	get(gone, upstream.URL+"/ok")
 
-	reg := metrics.Registry()
-	assert.Equal(t, uint64(2), attemptCount(t, reg, "op-a", "2xx"))
-	assert.Equal(t, uint64(1), attemptCount(t, reg, "op-a", "4xx"))
-	assert.Equal(t, uint64(1), attemptCount(t, reg, "op-a", "5xx"))
-	assert.Equal(t, uint64(1), attemptCount(t, reg, "op-a", "error"), "a refused connection")
-	assert.Equal(t, uint64(1), attemptCount(t, reg, "op-a", "timeout"))
-	assert.Equal(t, uint64(1), attemptCount(t, reg, "op-a", "canceled"))
+	assert.Equal(t, uint64(2), attemptCount(t, metrics, "op-a", "2xx"))
+	assert.Equal(t, uint64(1), attemptCount(t, metrics, "op-a", "4xx"))
+	assert.Equal(t, uint64(1), attemptCount(t, metrics, "op-a", "5xx"))
+	assert.Equal(t, uint64(1), attemptCount(t, metrics, "op-a", "error"), "a refused connection")
+	assert.Equal(t, uint64(1), attemptCount(t, metrics, "op-a", "timeout"))
+	assert.Equal(t, uint64(1), attemptCount(t, metrics, "op-a", "canceled"))
 }
 
 func TestCountAttemptsWithoutObserverLeavesTheTransport(t *testing.T) {

@@ -9,31 +9,16 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/telemetry/telemetrytest"
 )
 
-// installRecorder makes an in-memory span recorder the global tracer
-// provider for the test, so the test must not run in parallel.
-func installRecorder(t *testing.T) *tracetest.SpanRecorder {
-	t.Helper()
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	prev := otel.GetTracerProvider()
-	otel.SetTracerProvider(tp)
-	t.Cleanup(func() {
-		_ = tp.Shutdown(context.Background())
-		otel.SetTracerProvider(prev)
-	})
-	return rec
-}
-
 func TestGuardCallIsASpanWithOperatorAndOutcome(t *testing.T) {
-	rec := installRecorder(t)
+	exporter := telemetrytest.Tracing(t)
 	tests := []struct {
 		name    string
 		err     error
@@ -57,25 +42,24 @@ func TestGuardCallIsASpanWithOperatorAndOutcome(t *testing.T) {
 			_, _ = g.Match(ctx, callFor(kycmatch.V04, number))
 			parent.End()
 
-			spans := rec.Ended()
-			var span sdktrace.ReadOnlySpan
-			for _, s := range spans {
-				if s.Name() == CallSpanName && s.SpanContext().SpanID() == inner.SpanID() {
-					span = s
+			var span *tracetest.SpanStub
+			for _, s := range telemetrytest.Spans(exporter, CallSpanName) {
+				if s.SpanContext.SpanID() == inner.SpanID() {
+					span = &s
 				}
 			}
 			require.NotNil(t, span, "the adapter runs in the context of the call's span")
-			assert.Equal(t, parent.SpanContext().SpanID(), span.Parent().SpanID(), "a child of the caller's span")
+			assert.Equal(t, parent.SpanContext().SpanID(), span.Parent.SpanID(), "a child of the caller's span")
 			attrs := map[attribute.Key]string{}
-			for _, kv := range span.Attributes() {
+			for _, kv := range span.Attributes {
 				attrs[kv.Key] = kv.Value.Emit()
 			}
 			assert.Equal(t, map[attribute.Key]string{SpanAttrOperator: "op-span", SpanAttrOutcome: tt.outcome}, attrs,
 				"operator and outcome, nothing of the request")
 			if tt.failed {
-				assert.Equal(t, codes.Error, span.Status().Code)
+				assert.Equal(t, codes.Error, span.Status.Code)
 			} else {
-				assert.Equal(t, codes.Unset, span.Status().Code)
+				assert.Equal(t, codes.Unset, span.Status.Code)
 			}
 		})
 	}
