@@ -16,8 +16,8 @@ func TestMissingAssetsFailInCI(t *testing.T) {
 	t.Setenv("PATH", empty)
 	helpers := map[string]func(testing.TB){
 		"models": func(tb testing.TB) { testModelsDir(tb) },
-		"photos": func(tb testing.TB) { facesDir(tb) },
-		"ffmpeg": func(tb testing.TB) { requireFFmpeg(tb) },
+		"photos": func(tb testing.TB) { testassets.FacesDir(tb) },
+		"ffmpeg": func(tb testing.TB) { testassets.FFmpeg(tb) },
 	}
 	for name, helper := range helpers {
 		t.Run(name, func(t *testing.T) { testassets.CheckGuard(t, helper) })

@@ -12,51 +12,23 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/require"
-)
 
-// moduleRoot walks up from the working directory to the folder holding
-// go.mod.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
-		dir = parent
-	}
-}
+	"github.com/kycgate/kycgate/internal/testassets"
+)
 
 // testModelsDir returns the models folder used by the setup script.
 func testModelsDir(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv(ModelsDirEnv)
 	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), DefaultModelsDir)
+		dir = filepath.Join(testassets.ModuleRoot(t), DefaultModelsDir)
 	}
 	cfg := DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model, cfg.Liveness.Model} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)
 		}
-	}
-	return dir
-}
-
-// facesDir returns the shared face photos folder.
-func facesDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("KYCGATE_FACES_DIR")
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), "..", "shared", "faces")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
 	}
 	return dir
 }
@@ -71,7 +43,7 @@ type facePhoto struct {
 // singleFacePhotos loads the shared photos that show one person each.
 func singleFacePhotos(t testing.TB) []facePhoto {
 	t.Helper()
-	dir := facesDir(t)
+	dir := testassets.FacesDir(t)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	var photos []facePhoto
@@ -92,7 +64,7 @@ func singleFacePhotos(t testing.TB) []facePhoto {
 
 func readFace(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(facesDir(t), name))
+	data, err := os.ReadFile(filepath.Join(testassets.FacesDir(t), name))
 	require.NoError(t, err)
 	return data
 }

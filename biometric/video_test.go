@@ -14,26 +14,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	xdraw "golang.org/x/image/draw"
-)
 
-// requireFFmpeg returns the ffmpeg path or skips (fails in CI).
-func requireFFmpeg(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		testassets.SkipOrFail(t, "ffmpeg not installed (apt-get install -y ffmpeg)")
-	}
-	return path
-}
+	"github.com/kycgate/kycgate/internal/testassets"
+)
 
 // encodeVideo writes frames as an MPEG-4 video at fps frames per second.
 func encodeVideo(t *testing.T, frames []*image.RGBA, fps int) []byte {
 	t.Helper()
-	ffmpeg := requireFFmpeg(t)
+	ffmpeg := testassets.FFmpeg(t)
 	dir := t.TempDir()
 	for i, f := range frames {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d.jpg", i)), encodeJPEGForTest(t, f, 95), 0o600))
@@ -139,7 +130,7 @@ func TestVideoWithAnotherFaceIsInconsistent(t *testing.T) {
 
 func TestVideoErrors(t *testing.T) {
 	e := onnxTestEngine(t)
-	requireFFmpeg(t)
+	testassets.FFmpeg(t)
 	_, err := e.AssessVideo(context.Background(), []byte("definitely not a video container"), nil)
 	assert.ErrorIs(t, err, ErrUnreadableVideo)
 	_, err = e.AssessVideo(context.Background(), nil, nil)
@@ -154,7 +145,7 @@ func TestVideoErrors(t *testing.T) {
 }
 
 func TestVideoLimits(t *testing.T) {
-	ffmpeg := requireFFmpeg(t)
+	ffmpeg := testassets.FFmpeg(t)
 	base := scaledPhoto(t, "kit@3.jpg", 200)
 	video := encodeVideo(t, []*image.RGBA{base, base}, 2)
 	cfg := DefaultConfig().Video

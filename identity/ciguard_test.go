@@ -19,7 +19,7 @@ func TestMissingAssetsFailInCI(t *testing.T) {
 	helpers := map[string]func(testing.TB){
 		"models": func(tb testing.TB) { sharedEngine(tb) },
 		"photos": func(tb testing.TB) { face(tb, personFirst) },
-		"ffmpeg": func(tb testing.TB) { requireFFmpeg(tb) },
+		"ffmpeg": func(tb testing.TB) { testassets.FFmpeg(tb) },
 	}
 	for name, helper := range helpers {
 		t.Run(name, func(t *testing.T) { testassets.CheckGuard(t, helper) })

@@ -405,48 +405,10 @@ func stepOf(resource map[string]any, id string) map[string]any {
 	return nil
 }
 
-// moduleRoot walks up from the working directory to the folder of go.mod.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
-		dir = parent
-	}
-}
-
-// sharedPath returns a folder of ../shared, or skips.
-func sharedPath(t testing.TB, parts ...string) string {
-	t.Helper()
-	dir := filepath.Join(append([]string{moduleRoot(t), "..", "shared"}, parts...)...)
-	if _, err := os.Stat(dir); err != nil {
-		testassets.SkipOrFail(t, "shared material missing at %s", dir)
-	}
-	return dir
-}
-
-// facesDir returns the shared face photos folder: KYCGATE_FACES_DIR when
-// set, else ../shared/faces; it skips (fails in CI) when it is missing.
-func facesDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("KYCGATE_FACES_DIR"); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
-		}
-		return dir
-	}
-	return sharedPath(t, "faces")
-}
-
 // face reads a shared face photo.
 func face(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(facesDir(t), name))
+	data, err := os.ReadFile(filepath.Join(testassets.FacesDir(t), name))
 	require.NoError(t, err)
 	return data
 }
@@ -463,7 +425,7 @@ func sharedEngine(t testing.TB) biometric.Engine {
 	t.Helper()
 	dir := os.Getenv(biometric.ModelsDirEnv)
 	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
+		dir = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "fr_feature.onnx")); err != nil {
 		testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", dir)

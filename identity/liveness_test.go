@@ -16,24 +16,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	xdraw "golang.org/x/image/draw"
 
+	"github.com/kycgate/kycgate/internal/testassets"
+
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/identity"
 )
-
-// requireFFmpeg returns the ffmpeg path or skips (fails in CI).
-func requireFFmpeg(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		testassets.SkipOrFail(t, "ffmpeg not installed (apt-get install -y ffmpeg)")
-	}
-	return path
-}
 
 // scaled decodes a shared photo scaled to width (even height).
 func scaled(t *testing.T, name string, width int) *image.RGBA {
@@ -57,7 +48,7 @@ func shifted(src *image.RGBA, dx, dy int) *image.RGBA {
 // encodeVideo writes frames as an MPEG-4 video at fps.
 func encodeVideo(t *testing.T, frames []*image.RGBA, fps int) []byte {
 	t.Helper()
-	ffmpeg := requireFFmpeg(t)
+	ffmpeg := testassets.FFmpeg(t)
 	dir := t.TempDir()
 	for i, f := range frames {
 		var buf bytes.Buffer
@@ -99,7 +90,7 @@ func (e *env) fetch(raw string) response {
 }
 
 func TestVideoLivenessAndReVerificationFromAVideo(t *testing.T) {
-	requireFFmpeg(t)
+	testassets.FFmpeg(t)
 	e := newEnv(t, envOptions{})
 	first := e.createFlow(merchantA, identity.StepSelfie)
 	byVideo := e.createFlow(merchantA, identity.StepLiveness, identity.StepReFacematch)
@@ -144,7 +135,7 @@ func TestVideoLivenessAndReVerificationFromAVideo(t *testing.T) {
 }
 
 func TestStillImageVideoFailsLiveness(t *testing.T) {
-	requireFFmpeg(t)
+	testassets.FFmpeg(t)
 	e := newEnv(t, envOptions{})
 	flow := e.createFlow(merchantA, identity.StepLiveness)
 	id := e.start(merchantA, flow, "", nil)["id"].(string)
@@ -167,7 +158,7 @@ func hurriedVideoEngine(t *testing.T) biometric.Engine {
 	cfg.Engine = biometric.EngineONNX
 	cfg.ModelsDir = os.Getenv(biometric.ModelsDirEnv)
 	if cfg.ModelsDir == "" {
-		cfg.ModelsDir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
+		cfg.ModelsDir = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
 	cfg.Video.Timeout = biometric.Duration(time.Nanosecond)
 	engine, err := biometric.Open(cfg, slog.New(slog.DiscardHandler))
@@ -177,7 +168,7 @@ func hurriedVideoEngine(t *testing.T) biometric.Engine {
 }
 
 func TestFFmpegPastItsTimeLimitIsAStepTimeout(t *testing.T) {
-	requireFFmpeg(t)
+	testassets.FFmpeg(t)
 	e := newEnv(t, envOptions{engine: hurriedVideoEngine(t), stepTimeout: time.Minute})
 	flow := e.createFlow(merchantA, identity.StepLiveness)
 	id := e.start(merchantA, flow, "", nil)["id"].(string)

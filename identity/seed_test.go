@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kycgate/kycgate/internal/testassets"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -36,7 +38,7 @@ var seeds struct {
 // loadSeeds parses the seeds' examples once, or skips without ../shared.
 func loadSeeds(t *testing.T) seedExamples {
 	t.Helper()
-	dir := sharedPath(t, "seeds")
+	dir := testassets.SharedDir(t, "seeds")
 	seeds.Do(func() {
 		for _, name := range []string{seedCustomerAccess, seedBiometric} {
 			raw, err := os.ReadFile(filepath.Join(dir, name))

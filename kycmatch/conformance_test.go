@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kycgate/kycgate/internal/testassets"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -18,7 +20,7 @@ import (
 // skips the test when the shared reference folder is absent.
 func officialDocument(t *testing.T, v Version) *yaml.Node {
 	t.Helper()
-	root := moduleRoot(t)
+	root := testassets.ModuleRoot(t)
 	path := filepath.Join(root, "..", "shared", "reference", "camara", "kyc-match-v"+v.String()+".yaml")
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -28,24 +30,6 @@ func officialDocument(t *testing.T, v Version) *yaml.Node {
 	var doc yaml.Node
 	require.NoError(t, yaml.Unmarshal(data, &doc))
 	return doc.Content[0]
-}
-
-// moduleRoot walks up from the working directory to the folder holding
-// go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // child returns the value of key in a mapping node, following the path.

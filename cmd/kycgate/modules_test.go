@@ -147,22 +147,15 @@ func (c *demoClient) verify(flow, identityID string, photo []byte) map[string]an
 // ../shared/faces); it skips loudly when one is missing, and fails in CI.
 func demoAssets(t testing.TB) (models, faces string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	require.NoError(t, err)
 	models = os.Getenv(biometric.ModelsDirEnv)
 	if models == "" {
-		models = filepath.Join(root, biometric.DefaultModelsDir)
+		models = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
-	faces = os.Getenv("KYCGATE_FACES_DIR")
-	if faces == "" {
-		faces = filepath.Join(root, "..", "shared", "faces")
+	if _, err := os.Stat(filepath.Join(models, "fr_feature.onnx")); err != nil {
+		testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", models)
 	}
-	for _, p := range []string{filepath.Join(models, "fr_feature.onnx"), faces} {
-		if _, err := os.Stat(p); err != nil {
-			testassets.SkipOrFail(t, "%s missing (face models: scripts/install-face-models.sh; photos: ../shared/faces)", p)
-		}
-	}
-	models, err = filepath.Abs(models)
+	faces = testassets.FacesDir(t)
+	models, err := filepath.Abs(models)
 	require.NoError(t, err)
 	return models, faces
 }
@@ -291,7 +284,7 @@ type reverifyEvent struct {
 // skips, when CI is set and the models or the photos are missing.
 func TestDemoAssetsFailInCI(t *testing.T) {
 	empty := t.TempDir()
-	for name, env := range map[string]string{"models": biometric.ModelsDirEnv, "photos": "KYCGATE_FACES_DIR"} {
+	for name, env := range map[string]string{"models": biometric.ModelsDirEnv, "photos": testassets.FacesDirEnv} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(env, filepath.Join(empty, "missing"))
 			testassets.CheckGuard(t, func(tb testing.TB) { demoAssets(tb) })

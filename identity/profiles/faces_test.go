@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/identity/profiles"
@@ -30,7 +31,7 @@ func faceEngine(t *testing.T) biometric.Engine {
 	t.Helper()
 	dir := os.Getenv(biometric.ModelsDirEnv)
 	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
+		dir = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
 	cfg := biometric.DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model} {
@@ -51,14 +52,8 @@ func faceEngine(t *testing.T) biometric.Engine {
 // facePhoto reads a photo of the shared faces folder, or skips loudly.
 func facePhoto(t *testing.T, name string) []byte {
 	t.Helper()
-	dir := os.Getenv("KYCGATE_FACES_DIR")
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), "..", "shared", "faces")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
-	}
+	data, err := os.ReadFile(filepath.Join(testassets.FacesDir(t), name))
+	require.NoError(t, err)
 	return data
 }
 

@@ -3,6 +3,8 @@ package testassets
 import (
 	"bytes"
 	"image"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,4 +35,22 @@ func TestGradientJPEGDecodes(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, "jpeg", format)
 	assert.Equal(t, image.Rect(0, 0, 16, 20), img.Bounds())
+}
+
+func TestModuleRootHoldsGoMod(t *testing.T) {
+	_, err := os.Stat(filepath.Join(ModuleRoot(t), "go.mod"))
+	assert.NoError(t, err)
+}
+
+func TestPathGuardsFailUnderCIAndSkipElsewhere(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv(FacesDirEnv, filepath.Join(empty, "none"))
+	t.Setenv("PATH", empty)
+	for name, guard := range map[string]func(testing.TB){
+		"faces":  func(tb testing.TB) { FacesDir(tb) },
+		"ffmpeg": func(tb testing.TB) { FFmpeg(tb) },
+		"shared": func(tb testing.TB) { SharedDir(tb, "no-such-folder") },
+	} {
+		t.Run(name, func(t *testing.T) { CheckGuard(t, guard) })
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kycgate/kycgate/internal/testassets"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,23 +18,12 @@ import (
 	"github.com/kycgate/kycgate/nfc/icao/trust"
 )
 
-// sharedPhoto returns a face photo of ../shared/faces, or skips.
+// sharedPhoto returns a face photo of the shared faces folder, or skips
+// (fails under CI, see testassets.SkipOrFail).
 func sharedPhoto(t *testing.T) []byte {
 	t.Helper()
-	dir, err := os.Getwd()
+	data, err := os.ReadFile(filepath.Join(testassets.FacesDir(t), "kit@1.jpg"))
 	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir)
-		dir = parent
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "..", "shared", "faces", "kit@1.jpg"))
-	if err != nil {
-		t.Skip("SKIPPED — ../shared/faces/kit@1.jpg not found")
-	}
 	return data
 }
 

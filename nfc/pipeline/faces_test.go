@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/nfc/icao"
@@ -18,22 +19,18 @@ import (
 
 // faceAssets opens the onnx engine and returns the shared photos folder;
 // it skips loudly on a developer machine and fails in CI when the models
-// (KYCGATE_MODELS_DIR, else the module's .models) or ../shared/faces are
-// missing.
+// (KYCGATE_MODELS_DIR, else the module's .models) or the shared photos
+// (testassets.FacesDir) are missing.
 func faceAssets(t *testing.T) (biometric.Engine, string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	require.NoError(t, err)
-	faces := filepath.Join(root, "..", "shared", "faces")
 	models := os.Getenv(biometric.ModelsDirEnv)
 	if models == "" {
-		models = filepath.Join(root, biometric.DefaultModelsDir)
+		models = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
-	for _, p := range []string{filepath.Join(models, "fr_liveness.onnx"), filepath.Join(faces, "kit@1.jpg")} {
-		if _, err := os.Stat(p); err != nil {
-			testassets.SkipOrFail(t, "%s missing (face models: scripts/install-face-models.sh, KYCGATE_MODELS_DIR; photos: ../shared/faces)", p)
-		}
+	if _, err := os.Stat(filepath.Join(models, "fr_liveness.onnx")); err != nil {
+		testassets.SkipOrFail(t, "face models missing in %s: run scripts/install-face-models.sh", models)
 	}
+	faces := testassets.FacesDir(t)
 	cfg := biometric.DefaultConfig()
 	cfg.Engine, cfg.ModelsDir = biometric.EngineONNX, models
 	engine, err := biometric.Open(cfg, slog.New(slog.DiscardHandler))

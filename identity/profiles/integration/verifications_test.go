@@ -17,9 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/config"
@@ -325,7 +326,7 @@ func faceEngine(t *testing.T) biometric.Engine {
 	t.Helper()
 	dir := os.Getenv(biometric.ModelsDirEnv)
 	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), biometric.DefaultModelsDir)
+		dir = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 	}
 	cfg := biometric.DefaultConfig()
 	for _, name := range []string{cfg.RuntimeLibrary, cfg.Detector.Model, cfg.Landmarks.Model, cfg.Embedder.Model, cfg.Liveness.Model} {
@@ -345,27 +346,7 @@ func faceEngine(t *testing.T) biometric.Engine {
 // facePhoto reads a shared face photo, or skips loudly.
 func facePhoto(t *testing.T, name string) []byte {
 	t.Helper()
-	dir := os.Getenv("KYCGATE_FACES_DIR")
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(t), "..", "shared", "faces")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		testassets.SkipOrFail(t, "shared face photos missing at %s", dir)
-	}
-	return data
-}
-
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
+	data, err := os.ReadFile(filepath.Join(testassets.FacesDir(t), name))
 	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
-		dir = parent
-	}
+	return data
 }
