@@ -23,9 +23,10 @@ type Message struct {
 	Payload []byte
 }
 
-// NewEvent returns the outbox row for m: a fresh event id, pending and due at
-// now, to be given up after now + window.
-func NewEvent(m Message, now time.Time, window time.Duration) store.OutboxEvent {
+// newEvent returns the outbox row for m: a fresh event id, pending and due at
+// now, to be given up after now + window. Its secret is m's as given:
+// Worker.NewEvent, the way events are made, seals it.
+func newEvent(m Message, now time.Time, window time.Duration) store.OutboxEvent {
 	return store.OutboxEvent{
 		ID:            NewEventID(),
 		MerchantID:    m.MerchantID,

@@ -18,11 +18,13 @@ import (
 func insertFinished(t *testing.T, st store.Outbox, outcome string, finished time.Time) store.OutboxEvent {
 	t.Helper()
 	ctx := context.Background()
-	e := webhook.NewEvent(webhook.Message{
-		MerchantID: testMerchant, ResourceID: webhook.NewEventID(), EventName: "nfc_completed",
+	created := finished.Add(-time.Minute)
+	e := store.OutboxEvent{
+		ID: webhook.NewEventID(), MerchantID: testMerchant, ResourceID: webhook.NewEventID(), EventName: "nfc_completed",
 		URL: "https://hooks.example/receive", Secret: testSecret,
 		Payload: []byte(`{"eventName":"nfc_completed","data":{"portrait":"AAAA"}}`),
-	}, finished.Add(-time.Minute), time.Hour)
+		Status:  store.EventPending, CreatedAt: created, NextAttemptAt: created, DeliverBy: created.Add(time.Hour),
+	}
 	require.NoError(t, st.EnqueueEvents(ctx, []store.OutboxEvent{e}))
 	a := store.DeliveryAttempt{EventID: e.ID, At: finished, StatusCode: 204}
 	if outcome == store.EventFailed {

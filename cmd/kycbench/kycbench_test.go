@@ -257,3 +257,7 @@ func TestChildCPUReadsAProcess(t *testing.T) {
 	assert.Positive(t, childCPU(os.Getpid()), "this process's own CPU time, read as a child's would be")
 	assert.Zero(t, childCPU(-1), "no such process")
 }
+
+// generatorOnly reads this process's CPU time alone, for loops against a
+// server in the same process.
+func generatorOnly() cpuTimes { return cpuTimes{generator: processCPU()} }

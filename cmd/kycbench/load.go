@@ -50,10 +50,6 @@ func (r closedResult) perRequest(d time.Duration) time.Duration {
 // server process.
 type cpuTimes struct{ generator, server time.Duration }
 
-// generatorOnly reads this process's CPU time alone, for loops against a
-// server in the same process.
-func generatorOnly() cpuTimes { return cpuTimes{generator: processCPU()} }
-
 // errorOnce keeps the first error reported by any goroutine.
 type errorOnce struct {
 	once sync.Once
