@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -123,11 +122,7 @@ func Default() Config {
 
 // Load reads, expands and validates the file at path.
 func Load(path string) (Config, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
-	}
-	return Parse(raw, os.LookupEnv)
+	return LoadFor(path, Requirements{})
 }
 
 // Parse decodes YAML over Default, expanding ${NAME} with lookup, and
