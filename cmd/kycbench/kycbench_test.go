@@ -261,3 +261,13 @@ func TestChildCPUReadsAProcess(t *testing.T) {
 // generatorOnly reads this process's CPU time alone, for loops against a
 // server in the same process.
 func generatorOnly() cpuTimes { return cpuTimes{generator: processCPU()} }
+
+func TestReportWithoutCPUTimesKeepsTheThroughputVerdict(t *testing.T) {
+	r := sampleReport()
+	for _, x := range r.rows {
+		x.cpuPerRequest, x.serverCPUPerRequest = 0, 0
+	}
+	got := renderVerdicts(r)
+	assert.Contains(t, got, "- sqlite: throughput 0.40 × the bare handler's (target ≥ 0.6): **not met**")
+	assert.Contains(t, renderTable(r), "| sqlite | 4 000 req/s | 0.40 | — | — | — | 2 000 req/s")
+}

@@ -166,7 +166,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeTargets(rows)
-	o.cpu = func() cpuTimes { return cpuTimes{generator: processCPU(), server: servers.cpu()} }
+	o.cpu = func() cpuTimes {
+		if servers.cpuUnknown { // a total without the servers would mislead: report none
+			return cpuTimes{}
+		}
+		return cpuTimes{generator: processCPU(), server: servers.cpu()}
+	}
 	measureThroughput(ctx, rows, o.settings, stderr)
 	measureLatency(ctx, rows, o.settings, stderr)
 	if err := ctx.Err(); err != nil {

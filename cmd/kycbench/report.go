@@ -72,8 +72,8 @@ func renderRow(x, bare *row) string {
 	if x.rateFrom == nil {
 		throughput = reqPerSec(x.maxRPS)
 		ratio = ratioOf(x.maxRPS, bareValue(bare, func(b *row) float64 { return b.maxRPS }))
-		cpu = micros(x.cpuPerRequest)
-		serverCPU = micros(x.serverCPUPerRequest)
+		cpu = cpuMicros(x.cpuPerRequest)
+		serverCPU = cpuMicros(x.serverCPUPerRequest)
 		// Less CPU per request means more requests: the ratio is inverted.
 		cpuRatio = ratioOf(bareValue(bare, func(b *row) float64 { return float64(b.cpuPerRequest) }), float64(x.cpuPerRequest))
 	}
@@ -102,10 +102,13 @@ func renderVerdicts(r report) string {
 		if x == nil || !x.measured() {
 			continue
 		}
-		if bare != nil && bare.measured() && bare.maxRPS > 0 && x.cpuPerRequest > 0 {
+		if bare != nil && bare.measured() && bare.maxRPS > 0 {
 			got := x.maxRPS / bare.maxRPS
-			byCPU := float64(bare.cpuPerRequest) / float64(x.cpuPerRequest)
-			fmt.Fprintf(&b, "- %s: throughput %.2f × the bare handler's, %.2f × by CPU per request (target ≥ %.1f): %s\n",
+			byCPU := ""
+			if x.cpuPerRequest > 0 && bare.cpuPerRequest > 0 {
+				byCPU = fmt.Sprintf(", %.2f × by CPU per request", float64(bare.cpuPerRequest)/float64(x.cpuPerRequest))
+			}
+			fmt.Fprintf(&b, "- %s: throughput %.2f × the bare handler's%s (target ≥ %.1f): %s\n",
 				x.name, got, byCPU, targetThroughputRatio, verdict(got >= targetThroughputRatio))
 		}
 		fmt.Fprintf(&b, "- %s: p99 %s at half its maximum rate (target ≤ %s): %s\n", x.name, ms(x.p99), ms(targetP99), verdict(x.p99 > 0 && x.p99 <= targetP99))
@@ -165,6 +168,14 @@ func replaceSection(doc, section string) (string, error) {
 }
 
 // micros formats a duration in whole microseconds.
+// cpuMicros is micros for a CPU time, "—" when it was not measured.
+func cpuMicros(d time.Duration) string {
+	if d <= 0 {
+		return "—"
+	}
+	return micros(d)
+}
+
 func micros(d time.Duration) string {
 	return fmt.Sprintf("%d µs", d.Round(time.Microsecond).Microseconds())
 }

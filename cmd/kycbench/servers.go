@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"time"
 )
@@ -98,6 +97,8 @@ type serverProcess struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	rows  []servedRow
+	// cpuUnknown is set when the process's CPU time cannot be read.
+	cpuUnknown bool
 }
 
 // startServers runs this program again as the server process and reads
@@ -131,8 +132,9 @@ func startServers(ctx context.Context, o options, stderr io.Writer) (*serverProc
 		p.stop()
 		return nil, fmt.Errorf("the server process's description: %w", err)
 	}
-	if runtime.GOOS == "linux" && p.cpu() == 0 {
-		fmt.Fprintln(stderr, "kycbench: the server process's CPU time cannot be read from /proc; CPU per request counts the load generator only")
+	if p.cpu() == 0 {
+		fmt.Fprintln(stderr, "kycbench: the server process's CPU time cannot be read (Linux /proc only); the CPU columns are left empty")
+		p.cpuUnknown = true
 	}
 	return p, nil
 }
