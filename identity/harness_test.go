@@ -353,11 +353,14 @@ func (e *env) sendInput(token, verificationID string, files ...file) response {
 }
 
 // multipartForm encodes the inputs part and the files.
-func multipartForm(t *testing.T, inputs string, files []file) ([]byte, string) {
+func multipartForm(t *testing.T, inputs string, files []file, persons ...string) ([]byte, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	require.NoError(t, w.WriteField("inputs", inputs))
+	for _, p := range persons {
+		require.NoError(t, w.WriteField("person", p))
+	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, f.inputType, f.name))

@@ -1,11 +1,8 @@
 package identity_test
 
 import (
-	"bytes"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"testing"
 	"time"
 
@@ -18,21 +15,9 @@ import (
 // sendWithPerson uploads one selfie with the given person parts.
 func (e *env) sendWithPerson(verificationID string, photo []byte, persons ...string) response {
 	e.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	require.NoError(e.t, w.WriteField("inputs", `[{"inputType":"selfie-photo","data":{"filename":"s.jpg"}}]`))
-	for _, p := range persons {
-		require.NoError(e.t, w.WriteField("person", p))
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="selfie-photo"; filename="s.jpg"`)
-	h.Set("Content-Type", "application/octet-stream")
-	part, err := w.CreatePart(h)
-	require.NoError(e.t, err)
-	_, err = part.Write(photo)
-	require.NoError(e.t, err)
-	require.NoError(e.t, w.Close())
-	return e.call(http.MethodPost, "/v2/verifications/"+verificationID+"/send-input", e.token(merchantA), buf.Bytes(), w.FormDataContentType())
+	body, contentType := multipartForm(e.t, `[{"inputType":"selfie-photo","data":{"filename":"s.jpg"}}]`,
+		[]file{{inputType: "selfie-photo", name: "s.jpg", data: photo}}, persons...)
+	return e.call(http.MethodPost, "/v2/verifications/"+verificationID+"/send-input", e.token(merchantA), body, contentType)
 }
 
 func TestSendInputRefusesABadPersonPartWithoutRepeatingIt(t *testing.T) {
