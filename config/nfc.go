@@ -58,8 +58,10 @@ type NFCTrust struct {
 	// Revocation is "require" (no current CRL fails the document) or
 	// "allow_unknown" (accepted and reported).
 	Revocation string `json:"revocation"`
-	// AllowMissingAA accepts a chip that supports Active Authentication
-	// but sent no response.
+	// AllowMissingAA is a former option that accepted a chip supporting
+	// Active Authentication without its response. It is kept only so that
+	// a configuration still setting it is refused with a clear message:
+	// true fails validation.
 	AllowMissingAA bool `json:"allow_missing_aa"`
 }
 
@@ -214,6 +216,9 @@ func (n NFC) validate() []error {
 	case NFCRevocationRequire, NFCRevocationAllowUnknown:
 	default:
 		add("nfc.trust.revocation: must be require or allow_unknown")
+	}
+	if n.Trust.AllowMissingAA {
+		add("nfc.trust.allow_missing_aa: no longer supported: a chip whose EF.SOD lists DG15 must upload DG15 and pass Active Authentication")
 	}
 	return append(errs, n.validatePartners()...)
 }

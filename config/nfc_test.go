@@ -23,7 +23,7 @@ nfc:
   code_ttl: 0s
   max_upload_bytes: 10
   upload_key: not-base64
-  trust: {revocation: sometimes}
+  trust: {revocation: sometimes, allow_missing_aa: true}
   partners:
     - {id: acme, api_key_sha256: ` + hash + `, webhook: "http://acme.example/hook"}
     - {id: acme, api_key_sha256: ` + hash + `, redirect_url: "ftp://x"}
@@ -36,6 +36,7 @@ nfc:
 		"nfc.max_upload_bytes",
 		"nfc.upload_key",
 		"nfc.trust.revocation",
+		"nfc.trust.allow_missing_aa: no longer supported",
 		"nfc.partners[0].webhook: must be an absolute https URL",
 		`nfc.partners[1].id: "acme" used twice`,
 		"nfc.partners[1].api_key_sha256: shared with another partner",

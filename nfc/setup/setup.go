@@ -57,17 +57,10 @@ type NFC struct {
 	LostStolenEntries int
 }
 
-// ErrAllowMissingAA refuses the former nfc.trust.allow_missing_aa option: a
-// chip whose EF.SOD lists DG15 must always pass Active Authentication.
-var ErrAllowMissingAA = errors.New("nfc: trust.allow_missing_aa is no longer supported: a chip whose EF.SOD lists DG15 must upload DG15 and pass Active Authentication")
-
 // New builds the NFC module from cfg.
 func New(cfg config.NFC, d Deps) (*NFC, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Trust.AllowMissingAA {
-		return nil, ErrAllowMissingAA
 	}
 	ts, err := LoadTrust(cfg.Trust)
 	if err != nil {

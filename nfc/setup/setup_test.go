@@ -90,12 +90,6 @@ func TestUploadKey(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestNewRefusesAllowMissingAA(t *testing.T) {
-	cfg := config.NFC{Trust: config.NFCTrust{AllowMissingAA: true}}
-	_, err := New(cfg, Deps{})
-	assert.ErrorIs(t, err, ErrAllowMissingAA)
-}
-
 func TestLoadLostStolen(t *testing.T) {
 	dir := t.TempDir()
 	rawKey := bytes.Repeat([]byte{5}, loststolen.MinKeyBytes)
