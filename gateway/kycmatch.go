@@ -48,9 +48,6 @@ func (s *Server) kycMatch(v kycmatch.Version, dispatcher *operators.Dispatcher) 
 		if cerr != nil {
 			return cerr
 		}
-		if phone == "" && len(req.Values) == 0 {
-			return camara.ErrInvalidArgument.WithMessage("request body must contain the attributes to match")
-		}
 		if cerr := kycmatch.ValidateRequest(v, req); cerr != nil {
 			return cerr
 		}

@@ -93,7 +93,7 @@ func TestKYCMatchBodyRules(t *testing.T) {
 		code   string
 		field  string
 	}{
-		{"empty object", 3, `{}`, 400, "INVALID_ARGUMENT", ""},
+		{"empty object", 3, `{}`, 400, "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION", ""},
 		{"only phone number", 3, `{"phoneNumber":"+34629255833"}`, 400, "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION", ""},
 		{"not an object", 3, `["givenName"]`, 400, "INVALID_ARGUMENT", ""},
 		{"wrong type", 3, `{"phoneNumber":"+34629255833","givenName":5}`, 400, "INVALID_ARGUMENT", "givenName"},
@@ -204,7 +204,6 @@ func TestKYCMatchOperatorAnswers(t *testing.T) {
 		{"IoT line", `{"phoneNumber":"` + iotLine + `","givenName":"Sensor"}`, 422, "SERVICE_NOT_APPLICABLE"},
 		{"idDocument required and absent", `{"phoneNumber":"` + oliverUK + `","givenName":"Oliver"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_REQUIRED"},
 		{"idDocument required and different", `{"phoneNumber":"` + oliverUK + `","idDocument":"ZZ999999","givenName":"Oliver"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH"},
-		{"idDocument required, the only attribute and different", `{"phoneNumber":"` + oliverUK + `","idDocument":"ZZ999999"}`, 403, "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH"},
 	}
 	for _, tt := range tests {
 		forVersionsSince(t, 3, tt.name, func(t *testing.T, v kycmatch.Version) {
@@ -219,6 +218,19 @@ func TestKYCMatchOperatorAnswers(t *testing.T) {
 		assert.Equal(t, "false", m["givenNameMatch"])
 		assert.Equal(t, "true", m["familyNameMatch"])
 	})
+	// The corner case of the API description: an operator that requires
+	// idDocument still answers a request whose only attribute is
+	// idDocument, matching it like any other attribute.
+	for _, tt := range []struct{ name, document, want string }{
+		{"idDocument required, the only attribute and different", "ZZ999999", "false"},
+		{"idDocument required, the only attribute and equal", "AB123456", "true"},
+	} {
+		forVersionsSince(t, 3, tt.name, func(t *testing.T, v kycmatch.Version) {
+			r := e.match(v, tok, `{"phoneNumber":"`+oliverUK+`","idDocument":"`+tt.document+`"}`)
+			require.Equal(t, 200, r.status, "body: %s", r.body)
+			assert.Equal(t, map[string]any{"idDocumentMatch": tt.want}, r.json(t))
+		})
+	}
 	forVersionsSince(t, 3, "never UNNECESSARY_IDENTIFIER", func(t *testing.T, v kycmatch.Version) {
 		r := e.match(v, e.token3(federica), `{"phoneNumber":"+34629255833","givenName":"Federica"}`)
 		require.Equal(t, 200, r.status)

@@ -22,10 +22,11 @@ import (
 // whose idDocument differs from the record's, compared in canonical form
 // (see canonicalExact), fails with camara.ErrIDDocumentMismatch. A record
 // that holds no idDocument cannot pass a required check and also fails with
-// camara.ErrIDDocumentMismatch. This holds whatever else is sent, also when
-// idDocument is the only attribute, as the API description states: the
-// validation is done before the match check of any other property. Without
-// the policy idDocument is an ordinary attribute.
+// camara.ErrIDDocumentMismatch. The API description's corner case is the
+// one exception: when idDocument is the only attribute sent, there is no
+// other property to guard, and it is matched like any other attribute
+// (true, false or not_available). Without the policy idDocument is always
+// an ordinary attribute.
 //
 // Each attribute is answered:
 //   - not_available when the record holds no usable value (for name and
@@ -40,7 +41,7 @@ import (
 //
 // The only errors are the two idDocument errors, both *camara.Error.
 func Match(v Version, req Request, rec Subscriber, p Policy) (Response, error) {
-	if p.RequireIDDocument {
+	if p.RequireIDDocument && !onlyIDDocument(v, req) {
 		if err := checkRequiredIDDocument(req, rec); err != nil {
 			return nil, err
 		}
@@ -54,6 +55,14 @@ func Match(v Version, req Request, rec Subscriber, p Policy) (Response, error) {
 		resp[a.Name] = matchAttribute(v, a, sent, rec)
 	}
 	return resp, nil
+}
+
+// onlyIDDocument reports whether idDocument is the only attribute of req
+// that v knows: the corner case in which a required idDocument is matched
+// as an ordinary attribute.
+func onlyIDDocument(v Version, req Request) bool {
+	_, sent := req.Values["idDocument"]
+	return sent && sentAttributeCount(v, req) == 1
 }
 
 // checkRequiredIDDocument applies the operator's idDocument requirement.

@@ -288,10 +288,16 @@ func TestMatchRequiredIDDocument(t *testing.T) {
 		{"checked before other attributes", map[string]string{"idDocument": "12345678Z", "givenName": "Frederica"}, stored, required, camara.ErrIDDocumentMismatch, nil},
 		{"equal in canonical form", map[string]string{"idDocument": "66666666-Q", "givenName": "Frederica"}, stored, required, nil,
 			Response{"idDocument": matched, "givenName": scored(89)}},
-		{"only idDocument, different", map[string]string{"idDocument": "12345678Z"}, stored, required, camara.ErrIDDocumentMismatch, nil},
+		// The corner case of the API description: idDocument alone is
+		// matched like any other attribute.
+		{"only idDocument, different", map[string]string{"idDocument": "12345678Z"}, stored, required, nil,
+			Response{"idDocument": unmatched}},
 		{"only idDocument, equal", map[string]string{"idDocument": "66666666q"}, stored, required, nil,
 			Response{"idDocument": matched}},
-		{"only idDocument, not stored", map[string]string{"idDocument": "66666666q"}, withoutDocument, required, camara.ErrIDDocumentMismatch, nil},
+		{"only idDocument, not stored", map[string]string{"idDocument": "66666666q"}, withoutDocument, required, nil,
+			Response{"idDocument": notAvailable}},
+		{"only idDocument with the phone number in the body", map[string]string{"phoneNumber": "+34629255833", "idDocument": "12345678Z"}, stored, required, nil,
+			Response{"idDocument": unmatched}},
 		{"not required: absent is fine", map[string]string{"givenName": "Federica"}, stored, Policy{}, nil,
 			Response{"givenName": matched}},
 		{"not required: different is false", map[string]string{"idDocument": "12345678Z", "givenName": "Federica"}, stored, Policy{}, nil,
