@@ -16,7 +16,10 @@ import (
 // env.do), the CAMARA error shape with its own status for every refusal, and
 // the x-correlator echoed. Run longer with
 //
-//	go test -run '^$' -fuzz FuzzKYCMatchAnswersEveryBody -fuzztime 60s ./gateway/
+//	go test -run '^$' -fuzz FuzzKYCMatchAnswersEveryBody -fuzztime 60s -fuzzminimizetime 5s ./gateway/
+//
+// (each input is a real HTTP call, so minimising a new input with the
+// default budget of 60 s of calls leaves the progress line at 0/sec).
 func FuzzKYCMatchAnswersEveryBody(f *testing.F) {
 	e := newEnv(f, envOptions{})
 	tok := e.token(matchScope)
