@@ -7,9 +7,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/internal/jsonlimit"
 	"github.com/kycgate/kycgate/openapi"
 )
 
@@ -40,6 +43,9 @@ func (s *Server) readJSON(c *gin.Context, limit int64) error {
 	if !isJSONMediaType(r.Header.Get("Content-Type")) {
 		return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be application/json")
 	}
+	if err := checkContentEncoding(r); err != nil {
+		return err
+	}
 	body, err := readAll(http.MaxBytesReader(c.Writer, r.Body, limit), r.ContentLength, limit)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -53,6 +59,9 @@ func (s *Server) readJSON(c *gin.Context, limit int64) error {
 	}
 	if !json.Valid(body) {
 		return camara.ErrInvalidArgument.WithMessage("request body is not valid JSON")
+	}
+	if err := jsonlimit.Check(body); err != nil {
+		return camara.ErrInvalidArgument.WithMessage("request body: %s", err)
 	}
 	c.Set(bodyKey, body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -100,6 +109,18 @@ func validateRequest(op *openapi.Operation) HandlerFunc {
 	}
 }
 
+// checkContentEncoding refuses a body sent with a content coding (gzip,
+// deflate, ...): the gateway reads bodies as sent and would otherwise take
+// the coded bytes for the body itself.
+func checkContentEncoding(r *http.Request) *camara.Error {
+	for _, coding := range r.Header.Values("Content-Encoding") {
+		if c := strings.TrimSpace(coding); c != "" && !strings.EqualFold(c, "identity") {
+			return camara.ErrUnsupportedMediaType.WithMessage("Content-Encoding is not supported: send the body uncompressed")
+		}
+	}
+	return nil
+}
+
 // bodyOf returns the body read by readJSONBody.
 func bodyOf(c *gin.Context) []byte {
 	b, _ := c.Get(bodyKey)
@@ -120,6 +141,9 @@ func (s *Server) capBody(limit int64, mediaType string) HandlerFunc {
 			if err != nil || mt != mediaType {
 				return camara.ErrUnsupportedMediaType.WithMessage("Content-Type must be %s", mediaType)
 			}
+		}
+		if err := checkContentEncoding(r); err != nil {
+			return err
 		}
 		if r.ContentLength > limit {
 			return camara.ErrPayloadTooLarge.WithMessage("request body exceeds %d bytes", limit)

@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/kycgate/kycgate/kycmatch"
-	"github.com/kycgate/kycgate/operators"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/kycmatch"
+	"github.com/kycgate/kycgate/operators"
 )
 
 func TestHTTPErrorsUseCAMARAShape(t *testing.T) {
@@ -31,6 +32,8 @@ func TestHTTPErrorsUseCAMARAShape(t *testing.T) {
 		{"non-JSON body", request{path: "/kyc-match/v0.4/match", token: tok, body: `{"phoneNumber":`}, 400, "INVALID_ARGUMENT"},
 		{"missing body", request{path: "/kyc-match/v0.4/match", token: tok, noBody: true}, 400, "INVALID_ARGUMENT"},
 		{"blank body", request{path: "/kyc-match/v0.4/match", token: tok, body: "  "}, 400, "INVALID_ARGUMENT"},
+		{"gzip content coding", request{path: "/kyc-match/v0.4/match", token: tok, body: `{"phoneNumber":"+34629255833","givenName":"x"}`,
+			header: http.Header{"Content-Encoding": {"gzip"}}}, 415, "UNSUPPORTED_MEDIA_TYPE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,6 +47,26 @@ func TestHTTPErrorsUseCAMARAShape(t *testing.T) {
 		requireError(t, r, 405, "METHOD_NOT_ALLOWED")
 		assert.Equal(t, "POST", r.header.Get("Allow"))
 	})
+}
+
+// TestBodiesKeepTheJSONLimits checks that a NUL character or nesting past
+// jsonlimit.MaxDepth is refused where the body is read, before schema
+// validation (which would word another error) or any store sees it.
+func TestBodiesKeepTheJSONLimits(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	tok := e.token(matchScope)
+	deep := strings.Repeat(`{"a":`, 65) + `"b"` + strings.Repeat("}", 65)
+	for _, tt := range []struct{ name, body, message string }{
+		{"NUL in a value", `{"phoneNumber":"+34629255833","givenName":"Fed\u0000erica"}`, "NUL character"},
+		{"NUL in a name", `{"phoneNumber":"+34629255833","given\u0000Name":"Federica"}`, "NUL character"},
+		{"nested too deep", `{"phoneNumber":"+34629255833","givenName":` + deep + `}`, "64 levels"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.match(kycmatch.V04, tok, tt.body)
+			requireError(t, r, 400, "INVALID_ARGUMENT")
+			assert.Contains(t, r.json(t)["message"], tt.message)
+		})
+	}
 }
 
 func TestCorrelator(t *testing.T) {

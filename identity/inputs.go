@@ -12,6 +12,7 @@ import (
 
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/gateway"
+	"github.com/kycgate/kycgate/internal/jsonlimit"
 	"github.com/kycgate/kycgate/store"
 )
 
@@ -112,6 +113,9 @@ func (form *sendInputForm) readPart(part *multipart.Part, maxFile int64) error {
 		}
 		if err := json.Unmarshal(raw, &form.descriptors); err != nil || form.descriptors == nil {
 			return camara.ErrInvalidArgument.WithMessage("the inputs part must be a JSON array of {inputType, data: {filename}}")
+		}
+		if err := jsonlimit.Check(raw); err != nil {
+			return camara.ErrInvalidArgument.WithMessage("the inputs part: %s", err)
 		}
 		return nil
 	}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/identity"
+	"github.com/kycgate/kycgate/internal/jsonlimit"
 )
 
 // sendWithPerson uploads one selfie with the given person parts.
@@ -18,6 +20,30 @@ func (e *env) sendWithPerson(verificationID string, photo []byte, persons ...str
 	body, contentType := multipartForm(e.t, `[{"inputType":"selfie-photo","data":{"filename":"s.jpg"}}]`,
 		[]file{{inputType: "selfie-photo", name: "s.jpg", data: photo}}, persons...)
 	return e.call(http.MethodPost, "/v2/verifications/"+verificationID+"/send-input", e.token(merchantA), body, contentType)
+}
+
+func TestSendInputRefusesAnInputsPartBeyondTheJSONLimits(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie, identity.StepFacematch)
+	photo := noFacePhoto(t)
+	files := []file{{inputType: "selfie-photo", name: "s.jpg", data: photo}, {inputType: "document-photo", name: "d.jpg", data: photo}}
+	inputs := func(document string) string {
+		return `[{"inputType":"selfie-photo","data":{"filename":"s.jpg"}},` +
+			`{"inputType":"document-photo","data":{"filename":"d.jpg","type":"passport","country":"ES",` + document + `}}]`
+	}
+	for name, document := range map[string]string{
+		"NUL in the document number": `"number":"QX77\u000088990"`,
+		"nested too deep":            `"extra":` + strings.Repeat("[", jsonlimit.MaxDepth) + strings.Repeat("]", jsonlimit.MaxDepth),
+	} {
+		t.Run(name, func(t *testing.T) {
+			id := e.start(merchantA, flow, "", nil)["id"].(string)
+			body, contentType := multipartForm(t, inputs(document), files)
+			r := e.call(http.MethodPost, "/v2/verifications/"+id+"/send-input", e.token(merchantA), body, contentType)
+			requireError(t, r, http.StatusBadRequest, "INVALID_ARGUMENT")
+			assert.Contains(t, r.object(t)["message"], "the inputs part")
+			assert.Equal(t, identity.StatusPending, e.get(merchantA, id).object(t)["status"], "nothing was stored")
+		})
+	}
 }
 
 func TestSendInputRefusesABadPersonPartWithoutRepeatingIt(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/identity"
+	"github.com/kycgate/kycgate/internal/jsonlimit"
 )
 
 // The photos of the story: two of one person without editing traces in
@@ -116,6 +117,10 @@ func TestStartVerificationRefusesUnusableIdentities(t *testing.T) {
 		{"unknown flow", merchantA, map[string]any{"flowId": "nope"}, http.StatusNotFound, "NOT_FOUND"},
 		{"another merchant's flow", merchantB, map[string]any{"flowId": selfieFlow}, http.StatusNotFound, "NOT_FOUND"},
 		{"unknown field", merchantA, map[string]any{"flowId": selfieFlow, "extra": 1}, http.StatusBadRequest, "INVALID_ARGUMENT"},
+		// Limits of every JSON body, which PostgreSQL and SQLite would
+		// otherwise hit as server errors when the metadata is stored.
+		{"NUL in metadata", merchantA, map[string]any{"flowId": selfieFlow, "metadata": map[string]any{"k": "a\x00b"}}, http.StatusBadRequest, "INVALID_ARGUMENT"},
+		{"metadata nested too deep", merchantA, map[string]any{"flowId": selfieFlow, "metadata": nestedMetadata(jsonlimit.MaxDepth)}, http.StatusBadRequest, "INVALID_ARGUMENT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,6 +128,16 @@ func TestStartVerificationRefusesUnusableIdentities(t *testing.T) {
 			requireError(t, r, tt.status, tt.code)
 		})
 	}
+}
+
+// nestedMetadata returns metadata whose objects nest depth levels deep
+// below the metadata object itself.
+func nestedMetadata(depth int) map[string]any {
+	m := map[string]any{"leaf": true}
+	for range depth - 1 {
+		m = map[string]any{"k": m}
+	}
+	return m
 }
 
 // requireError asserts a CAMARA error body.

@@ -156,7 +156,7 @@ func applyNFCUpdate(ctx context.Context, tx pgx.Tx, t store.NFCTransition, from 
 		return session.Session{}, &session.TransitionError{From: from, To: t.To}
 	}
 	if err != nil {
-		if violatesConstraint(err) {
+		if violatesUniqueness(err) {
 			return session.Session{}, fmt.Errorf("nfc session: %w", conflictOr(err))
 		}
 		return session.Session{}, err

@@ -85,7 +85,7 @@ func insertEvents(ctx context.Context, tx pgx.Tx, events []store.OutboxEvent) er
 	for range events {
 		if _, err := results.Exec(); err != nil {
 			_ = results.Close()
-			if violatesConstraint(err) {
+			if violatesUniqueness(err) {
 				return fmt.Errorf("event: %w", conflictOr(err))
 			}
 			return fmt.Errorf("insert event: %w", err)

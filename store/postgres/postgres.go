@@ -251,19 +251,22 @@ func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error)
 	return nil
 }
 
-// violatesConstraint reports whether err is an integrity constraint
-// violation (SQLSTATE class 23: unique, primary key, foreign key, check,
-// not null).
-func violatesConstraint(err error) bool {
+// violatesUniqueness reports whether err is a violated unique or primary
+// key constraint (SQLSTATE 23505): the write conflicts with a stored row
+// (store.ErrConflict). Other integrity violations (check, not null, foreign
+// key) are not conflicts but faults of the caller's input checks, and stay
+// errors.
+func violatesUniqueness(err error) bool {
 	var e *pgconn.PgError
-	return errors.As(err, &e) && len(e.Code) == 5 && e.Code[:2] == "23"
+	return errors.As(err, &e) && e.Code == "23505"
 }
 
-// conflictOr turns a violated constraint into store.ErrConflict, naming the
-// constraint, and leaves other errors as they are.
+// conflictOr turns a violated uniqueness constraint into
+// store.ErrConflict, naming the constraint, and leaves other errors as
+// they are.
 func conflictOr(err error) error {
 	var e *pgconn.PgError
-	if !errors.As(err, &e) || !violatesConstraint(err) {
+	if !errors.As(err, &e) || !violatesUniqueness(err) {
 		return err
 	}
 	if e.ConstraintName == "" {

@@ -59,7 +59,7 @@ func insertEvents(ctx context.Context, tx sqlExecer, events []store.OutboxEvent)
 			e.Payload, status, e.Attempts, formatTime(e.CreatedAt), formatTime(e.NextAttemptAt),
 			formatTime(e.DeliverBy), nullableTime(e.DeliveredAt), e.LastStatusCode, e.LastError)
 		if err != nil {
-			if violatesConstraint(err) {
+			if violatesUniqueness(err) {
 				return fmt.Errorf("event: %w", store.ErrConflict)
 			}
 			return fmt.Errorf("insert event: %w", err)

@@ -22,7 +22,7 @@ func (s *Store) CreateFlow(ctx context.Context, f store.Flow) (store.Flow, error
 	err := s.txWrite(ctx, "create flow", func(tx *sql.Tx) error {
 		const insert = `INSERT INTO flows (merchant_id, id, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`
 		_, err := tx.ExecContext(ctx, insert, f.MerchantID, f.ID, string(f.Document), formatTime(now), formatTime(now))
-		if violatesConstraint(err) {
+		if violatesUniqueness(err) {
 			return store.ErrConflict
 		}
 		return err
@@ -125,7 +125,7 @@ func (s *Store) CreateVerification(ctx context.Context, v store.Verification, ev
     job_due_at, job_attempts, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		_, err := tx.ExecContext(ctx, insert, v.ID, v.MerchantID, v.IdentityID, v.FlowID, v.Status, v.Biometric,
 			string(v.Document), nullableTime(v.JobDueAt), v.JobAttempts, v.Version, formatTime(now), formatTime(now))
-		if violatesConstraint(err) {
+		if violatesUniqueness(err) {
 			return store.ErrConflict
 		}
 		if err != nil {
@@ -146,7 +146,7 @@ func ensureIdentity(ctx context.Context, tx *sql.Tx, merchantID, identityID stri
 	case errors.Is(err, sql.ErrNoRows):
 		const insert = `INSERT INTO identities (id, merchant_id, created_at) VALUES (?, ?, ?)`
 		_, err = tx.ExecContext(ctx, insert, identityID, merchantID, formatTime(now))
-		if violatesConstraint(err) {
+		if violatesUniqueness(err) {
 			return store.ErrConflict
 		}
 		return err

@@ -29,9 +29,15 @@ func (s *Store) txWrite(ctx context.Context, what string, fn func(tx *sql.Tx) er
 	return nil
 }
 
-// violatesConstraint reports whether err is a violated UNIQUE, PRIMARY KEY,
-// CHECK or FOREIGN KEY constraint.
-func violatesConstraint(err error) bool {
+// violatesUniqueness reports whether err is a violated UNIQUE or PRIMARY
+// KEY constraint: the write conflicts with a stored row (store.ErrConflict).
+// Other violated constraints (CHECK, NOT NULL, FOREIGN KEY) are not
+// conflicts but faults of the caller's input checks, and stay errors.
+func violatesUniqueness(err error) bool {
 	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	if !errors.As(err, &e) {
+		return false
+	}
+	code := e.Code()
+	return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }

@@ -150,6 +150,17 @@ func testVerificationRoundtrip(t *testing.T, s store.Store) {
 	require.ErrorIs(t, err, store.ErrNotFound, "another merchant's identity")
 	_, err = s.CreateVerification(ctx, v, nil)
 	require.ErrorIs(t, err, store.ErrConflict, "a duplicate verification id")
+
+	// A document that is not JSON breaks a rule of the schema, not a
+	// uniqueness rule: an error, never reported as a conflict, and nothing
+	// is written.
+	broken := newVerification(merchant)
+	broken.Document = []byte(`{"steps":`)
+	_, err = s.CreateVerification(ctx, broken, nil)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, store.ErrConflict, "a document the schema refuses is not a conflict")
+	_, err = s.GetVerification(ctx, merchant, broken.ID)
+	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
 func testCreateVerificationAtomic(t *testing.T, s store.Store) {
