@@ -3,8 +3,10 @@ package gateway
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/kycgate/kycgate/camara"
 )
 
@@ -58,13 +60,44 @@ func failureLevel(e *camara.Error) slog.Level {
 // writeError writes e in the route's error format (the CAMARA shape unless
 // the route registered its own) and aborts the chain.
 func (s *Server) writeError(c *gin.Context, e *camara.Error) {
-	if w, ok := s.errorWriters[c.FullPath()]; ok {
-		c.Set(errorCodeKey, e.Code)
-		w(c, e)
-		c.Abort()
+	writeErrorWith(c, s.errorWriters[c.FullPath()], e)
+}
+
+// writeUnmatchedError writes e, for a request that matched no route (404)
+// or none of the path's methods (405), in the format of the API its path
+// belongs to (see apiBase): a client of the NFC or profiles API gets that
+// API's error shape for a mistyped path or method too. Other paths get the
+// CAMARA shape.
+func (s *Server) writeUnmatchedError(c *gin.Context, e *camara.Error) {
+	writeErrorWith(c, s.apiErrorWriters[apiBase(c.Request.URL.Path)], e)
+}
+
+// writeErrorWith writes e with w, or in the CAMARA shape when w is nil, and
+// aborts the chain.
+func writeErrorWith(c *gin.Context, w ErrorWriter, e *camara.Error) {
+	if w == nil {
+		writeError(c, e)
 		return
 	}
-	writeError(c, e)
+	c.Set(errorCodeKey, e.Code)
+	w(c, e)
+	c.Abort()
+}
+
+// apiBase returns the part of a path that names its API: its first two
+// segments ("/nfc/v1" of "/nfc/v1/session_init"), or "" when the path has
+// fewer or a route parameter comes first.
+func apiBase(path string) string {
+	segments := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
+	if len(segments) < 2 {
+		return ""
+	}
+	for _, seg := range segments[:2] {
+		if seg == "" || seg[0] == ':' || seg[0] == '*' {
+			return ""
+		}
+	}
+	return "/" + segments[0] + "/" + segments[1]
 }
 
 // writeError writes a CAMARA error body and aborts the chain.

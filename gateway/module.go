@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/openapi"
@@ -79,6 +80,11 @@ func (s *Server) Register(r Route) error {
 	}
 	if r.Errors != nil {
 		s.errorWriters[r.Path] = r.Errors
+	}
+	if base := apiBase(r.Path); base != "" {
+		if _, seen := s.apiErrorWriters[base]; !seen {
+			s.apiErrorWriters[base] = r.Errors
+		}
 	}
 	var chain []HandlerFunc
 	if r.Scope != "" {

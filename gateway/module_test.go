@@ -46,6 +46,11 @@ func (echoModule) Routes() ([]gateway.Route, error) {
 				c.JSON(http.StatusOK, gin.H{"bytes": n})
 				return nil
 			}},
+		{Method: "GET", Path: "/echo/v1/things/:id", Body: gateway.BodyNone, Errors: envelope,
+			Handler: func(c *gin.Context) error {
+				c.JSON(http.StatusOK, gin.H{"id": c.Param("id")})
+				return nil
+			}},
 		{Method: "GET", Path: "/echo/public/:id", Body: gateway.BodyNone,
 			Handler: func(c *gin.Context) error {
 				c.JSON(http.StatusOK, gin.H{"id": c.Param("id"), "authenticated": gateway.Principal(c) != nil})
@@ -84,6 +89,16 @@ func TestModuleRoutesShareTheChain(t *testing.T) {
 		r = e.do(request{path: "/echo/json", token: tok, body: `{"a":`})
 		assert.Equal(t, 400, r.status)
 		assert.Contains(t, string(r.body), `"result":"Err"`)
+	})
+	t.Run("a path or method unknown to the API gets the API's own format", func(t *testing.T) {
+		r := e.do(request{method: "GET", path: "/echo/v1/nothing", noBody: true})
+		assert.Equal(t, 404, r.status)
+		assert.JSONEq(t, `{"result":"Err","code":404,"message":"`+camara.ErrNotFound.Message+`"}`, string(r.body))
+		r = e.do(request{method: "DELETE", path: "/echo/v1/things/1", noBody: true})
+		assert.Equal(t, 405, r.status)
+		assert.Contains(t, string(r.body), `"result":"Err"`)
+		assert.Equal(t, "GET", r.header.Get("Allow"))
+		requireError(t, e.do(request{method: "GET", path: "/elsewhere/v1/nothing", noBody: true}), 404, "NOT_FOUND")
 	})
 	t.Run("multipart bodies are capped", func(t *testing.T) {
 		body, ct := multipartBody(t, 1000)

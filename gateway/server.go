@@ -14,6 +14,7 @@ import (
 	"regexp"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/config"
 	"github.com/kycgate/kycgate/kycmatch"
@@ -55,8 +56,11 @@ type Server struct {
 	accessLogger *slog.Logger
 	correlators  correlatorPatterns
 	errorWriters map[string]ErrorWriter
-	metrics      *telemetry.Metrics
-	engine       *gin.Engine
+	// apiErrorWriters are the error writers by API base path (see
+	// apiBase), for requests that match no route of the API.
+	apiErrorWriters map[string]ErrorWriter
+	metrics         *telemetry.Metrics
+	engine          *gin.Engine
 }
 
 // New builds the gateway and its routes. The OpenAPI documents are loaded
@@ -77,9 +81,10 @@ func New(d Deps) (*Server, error) {
 			byRoute:  map[string]*regexp.Regexp{},
 			fallback: regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
 		},
-		errorWriters: map[string]ErrorWriter{},
-		metrics:      d.Metrics,
-		engine:       gin.New(),
+		errorWriters:    map[string]ErrorWriter{},
+		apiErrorWriters: map[string]ErrorWriter{},
+		metrics:         d.Metrics,
+		engine:          gin.New(),
 	}
 	e := s.engine
 	// Forwarding headers are believed only from the configured proxies;
@@ -92,8 +97,8 @@ func New(d Deps) (*Server, error) {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	e.Use(s.recovery, s.correlator, s.trace, s.accessLog)
-	e.NoRoute(func(c *gin.Context) { writeError(c, camara.ErrNotFound) })
-	e.NoMethod(func(c *gin.Context) { writeError(c, camara.ErrMethodNotAllowed) })
+	e.NoRoute(func(c *gin.Context) { s.writeUnmatchedError(c, camara.ErrNotFound) })
+	e.NoMethod(func(c *gin.Context) { s.writeUnmatchedError(c, camara.ErrMethodNotAllowed) })
 
 	s.registerOperations()
 	for _, m := range d.Mounts {
