@@ -18,6 +18,10 @@ const (
 type correlatorPatterns struct {
 	byRoute  map[string]*regexp.Regexp
 	fallback *regexp.Regexp
+	// operational are the routes outside the APIs (health probes,
+	// metrics, documents), on which an invalid x-correlator is replaced
+	// rather than refused: a probe must not fail over a header.
+	operational map[string]bool
 }
 
 func (p *correlatorPatterns) forRoute(route string) *regexp.Regexp {
@@ -30,7 +34,8 @@ func (p *correlatorPatterns) forRoute(route string) *regexp.Regexp {
 // correlator validates the caller's x-correlator against the route's
 // pattern, generates a UUID when it is absent, and echoes it on the
 // response. An invalid value is refused with 400 INVALID_ARGUMENT and is
-// not echoed; a fresh one is sent instead.
+// not echoed; a fresh one is sent instead. On operational routes (health,
+// metrics, documents) an invalid value is only replaced.
 func (s *Server) correlator(c *gin.Context) {
 	value := c.GetHeader(correlatorHeader)
 	valid := value == "" || s.correlators.forRoute(c.FullPath()).MatchString(value)
@@ -39,7 +44,7 @@ func (s *Server) correlator(c *gin.Context) {
 	}
 	c.Set(correlatorKey, value)
 	c.Header(correlatorHeader, value)
-	if !valid {
+	if !valid && !s.correlators.operational[c.FullPath()] {
 		s.writeError(c, camara.ErrInvalidArgument.WithMessage("header x-correlator does not match the required pattern"))
 		return
 	}

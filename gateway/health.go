@@ -12,16 +12,25 @@ import (
 )
 
 // registerOperations registers the routes outside the token check: health
-// probes and the OpenAPI documents.
+// probes (GET and HEAD, which some load balancers probe with), metrics and
+// the OpenAPI documents.
 func (s *Server) registerOperations() {
-	s.engine.GET("/health/live", func(c *gin.Context) {
-		c.JSON(http.StatusOK, gin.H{"status": "UP"})
-	})
-	s.engine.GET("/health/ready", s.ready)
-	s.engine.GET("/openapi/:name", s.serveDocument)
+	live := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "UP"}) }
+	s.operational(http.MethodGet, "/health/live", live)
+	s.operational(http.MethodHead, "/health/live", live)
+	s.operational(http.MethodGet, "/health/ready", s.ready)
+	s.operational(http.MethodHead, "/health/ready", s.ready)
+	s.operational(http.MethodGet, "/openapi/:name", s.serveDocument)
 	if s.metrics != nil {
-		s.engine.GET("/metrics", gin.WrapH(s.metrics.Handler()))
+		s.operational(http.MethodGet, "/metrics", gin.WrapH(s.metrics.Handler()))
 	}
+}
+
+// operational registers an operational route: outside the APIs, so an
+// invalid x-correlator is replaced rather than refused.
+func (s *Server) operational(method, path string, h gin.HandlerFunc) {
+	s.correlators.operational[path] = true
+	s.engine.Handle(method, path, h)
 }
 
 // ready reports whether the store answers and the issuer's keys are loaded.

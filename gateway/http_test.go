@@ -124,6 +124,22 @@ func TestHealthAndDocuments(t *testing.T) {
 		assert.Contains(t, string(r.body), "/kyc-match/"+v.PathSegment())
 	}
 	requireError(t, e.do(request{method: "GET", path: "/openapi/..%2Fgo.mod", noBody: true}), 404, "NOT_FOUND")
+
+	t.Run("probes answer HEAD", func(t *testing.T) {
+		for _, path := range []string{"/health/live", "/health/ready"} {
+			r := e.do(request{method: "HEAD", path: path, noBody: true})
+			assert.Equal(t, 200, r.status, path)
+			assert.Empty(t, r.body, path)
+		}
+	})
+	t.Run("an invalid x-correlator does not fail a probe", func(t *testing.T) {
+		for _, path := range []string{"/health/live", "/health/ready", "/openapi/kyc-match-v0.4.yaml"} {
+			r := e.do(request{method: "GET", path: path, noBody: true, correlator: "not valid!"})
+			assert.Equal(t, 200, r.status, path)
+			_, err := uuid.Parse(r.header.Get("x-correlator"))
+			assert.NoError(t, err, "a fresh correlator replaces the invalid one on %s", path)
+		}
+	})
 }
 
 func TestPanicBecomesInternalError(t *testing.T) {

@@ -78,8 +78,9 @@ func New(d Deps) (*Server, error) {
 		logger:       d.Logger,
 		accessLogger: d.Logger.With(slog.String("log", "access")),
 		correlators: correlatorPatterns{
-			byRoute:  map[string]*regexp.Regexp{},
-			fallback: regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
+			byRoute:     map[string]*regexp.Regexp{},
+			fallback:    regexp.MustCompile(kycmatch.V04.CorrelatorPattern),
+			operational: map[string]bool{},
 		},
 		errorWriters:    map[string]ErrorWriter{},
 		apiErrorWriters: map[string]ErrorWriter{},
