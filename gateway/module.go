@@ -2,7 +2,10 @@ package gateway
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,6 +93,7 @@ func (s *Server) Register(r Route) error {
 	if r.Scope != "" {
 		chain = append(chain, s.authenticate, requireScope(r.Scope))
 	}
+	chain = append(chain, checkQuery)
 	switch r.Body {
 	case BodyJSON:
 		chain = append(chain, s.readJSONBody(r.MaxBodyBytes))
@@ -111,6 +115,23 @@ func (s *Server) Register(r Route) error {
 		handlers[i] = s.handle(h)
 	}
 	s.engine.Handle(r.Method, r.Path, handlers...)
+	return nil
+}
+
+// checkQuery refuses a query string that does not parse (a bad %-escape,
+// a ';' separator), which handlers would otherwise see as absent pairs, or
+// that holds a NUL character, which no parameter contains and PostgreSQL
+// cannot compare with text.
+func checkQuery(c *gin.Context) error {
+	values, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return camara.ErrInvalidArgument.WithMessage("the query string is malformed")
+	}
+	for name, list := range values {
+		if strings.IndexByte(name, 0) >= 0 || slices.ContainsFunc(list, func(v string) bool { return strings.IndexByte(v, 0) >= 0 }) {
+			return camara.ErrInvalidArgument.WithMessage("the query string must not contain the NUL character")
+		}
+	}
 	return nil
 }
 

@@ -100,6 +100,15 @@ func TestModuleRoutesShareTheChain(t *testing.T) {
 		assert.Equal(t, "GET", r.header.Get("Allow"))
 		requireError(t, e.do(request{method: "GET", path: "/elsewhere/v1/nothing", noBody: true}), 404, "NOT_FOUND")
 	})
+	t.Run("a malformed query string is refused, not read as absent pairs", func(t *testing.T) {
+		for _, query := range []string{"limit=%ZZ", "a=1;b=2", "id=%00"} {
+			r := e.do(request{method: "GET", path: "/echo/v1/things/1?" + query, noBody: true})
+			assert.Equal(t, 400, r.status, query)
+			assert.Contains(t, string(r.body), `"result":"Err"`, query)
+		}
+		r := e.do(request{method: "GET", path: "/echo/v1/things/1?limit=2&x=%41", noBody: true})
+		assert.Equal(t, 200, r.status)
+	})
 	t.Run("multipart bodies are capped", func(t *testing.T) {
 		body, ct := multipartBody(t, 1000)
 		r := e.do(request{path: "/echo/upload", token: tok, body: body, contentType: ct})
