@@ -230,6 +230,11 @@ func (s *Service) SendInput(ctx context.Context, merchantID, id string, in Input
 		if errors.Is(err, store.ErrConflict) && attempt < 3 {
 			continue // processing or another upload changed it: check again
 		}
+		if err != nil && s.deleted(ctx, merchantID, id) {
+			// Deleted while the files were written: storeInputs removed
+			// them, and the verification is gone for this caller too.
+			return nil, notFound("verification")
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -297,6 +302,7 @@ func (s *Service) storeInputs(ctx context.Context, v *verification, inputs Input
 		// race removes only its own file.
 		key := v.ID + "/" + u.InputType + "-" + newID()[:8] + ext
 		if err := s.media.Put(ctx, key, u.Data); err != nil {
+			s.removeMedia(keys)
 			return fmt.Errorf("identity: store input: %w", err)
 		}
 		keys = append(keys, key)
@@ -327,6 +333,12 @@ func (s *Service) storeInputs(ctx context.Context, v *verification, inputs Input
 	}
 	s.logger.Info("inputs received", "verification_id", v.ID, "inputs", len(uploads), "complete", v.state.allInputsReceived())
 	return nil
+}
+
+// deleted reports whether the merchant's verification no longer exists.
+func (s *Service) deleted(ctx context.Context, merchantID, id string) bool {
+	_, err := s.store.GetVerification(ctx, merchantID, id)
+	return errors.Is(err, store.ErrNotFound)
 }
 
 // removeMedia deletes files whose reference was not written.

@@ -2,10 +2,13 @@ package identity_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,4 +131,58 @@ func TestDeleteRemovesThePersonsData(t *testing.T) {
 	again := e.postJSON("/v2/verifications", e.token(merchantA), map[string]any{"flowId": flow, "identityId": done["identity"]})
 	requireError(t, again, http.StatusNotFound, "NOT_FOUND")
 	requireError(t, e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantA), nil, ""), http.StatusNotFound, "NOT_FOUND")
+}
+
+// TestDeletingWhileInputsArriveLeavesNothingHalfDone races uploads of a
+// selfie against the verification's deletion: every upload answers 200
+// (it landed before the deletion), 404 (the verification was gone) or 409
+// (another upload won), the deletion answers 204, and afterwards neither
+// the record nor any file of it is left, whatever the interleaving.
+func TestDeletingWhileInputsArriveLeavesNothingHalfDone(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine(), noProcessor: true})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	body, contentType := multipartForm(t, `[{"inputType":"selfie-photo","data":{"filename":"s.jpg"}}]`,
+		[]file{{inputType: "selfie-photo", name: "s.jpg", data: noFacePhoto(t)}})
+	token := e.token(merchantA)
+	send := func(method, path string, body []byte) int {
+		req, err := http.NewRequest(method, e.gateway.URL+path, bytes.NewReader(body))
+		if err != nil {
+			return 0
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", contentType)
+		res, err := e.gateway.Client().Do(req)
+		if err != nil {
+			return 0
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+		return res.StatusCode
+	}
+	for round := range 12 {
+		id := e.start(merchantA, flow, "", nil)["id"].(string)
+		uploads := make([]int, 8)
+		var deleted int
+		var wg sync.WaitGroup
+		for i := range uploads {
+			wg.Go(func() { uploads[i] = send(http.MethodPost, "/v2/verifications/"+id+"/send-input", body) })
+		}
+		wg.Go(func() {
+			time.Sleep(time.Duration(round%4) * time.Millisecond)
+			deleted = send(http.MethodDelete, "/v2/verifications/"+id, nil)
+		})
+		wg.Wait()
+		require.Equal(t, http.StatusNoContent, deleted, "round %d", round)
+		for _, status := range uploads {
+			assert.Contains(t, []int{http.StatusOK, http.StatusNotFound, http.StatusConflict}, status, "round %d: %v", round, uploads)
+		}
+		requireError(t, e.get(merchantA, id), http.StatusNotFound, "NOT_FOUND")
+		left, err := os.ReadDir(filepath.Join(e.dir, "media", id))
+		if err == nil {
+			assert.Empty(t, left, "round %d: files of the deleted verification", round)
+		}
+	}
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		assert.NotContains(t, line, `"level":"ERROR"`, "a race with the deletion is no server fault")
+	}
 }

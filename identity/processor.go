@@ -84,16 +84,31 @@ func (s *Service) process(ctx context.Context, rec store.Verification) {
 			return // shutting down: the step is run again after the restart
 		}
 		if err := s.finishStep(ctx, v, i, result); err != nil {
-			logAbort(log, ctx, err)
+			s.abort(ctx, log, v, err)
 			return
 		}
 		log.Info("step completed", "step", result.ID, "error_code", errorCode(result.Error))
 	}
 	if err := s.complete(ctx, v); err != nil {
-		logAbort(log, ctx, err)
+		s.abort(ctx, log, v, err)
 		return
 	}
 	log.Info("verification completed", "status", v.Status)
+}
+
+// abort ends processing after a failed save. When the save failed because
+// the verification was deleted meanwhile, files the step wrote after the
+// deletion (a liveness sprite and frame) are removed, so that nothing of a
+// deleted verification stays on disk.
+func (s *Service) abort(ctx context.Context, log *slog.Logger, v *verification, err error) {
+	if ctx.Err() == nil && s.deleted(ctx, v.MerchantID, v.ID) {
+		if err := s.deleteMedia(ctx, v.ID+"/"); err != nil {
+			log.Error("deleting a deleted verification's media failed", "error", err.Error())
+		}
+		log.Info("processing stopped: the verification was deleted")
+		return
+	}
+	logAbort(log, ctx, err)
 }
 
 // start marks a pending verification as running, which closes its inputs.

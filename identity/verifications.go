@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/store"
@@ -129,22 +130,41 @@ func (s *Service) DeleteVerification(ctx context.Context, merchantID, id string)
 	if _, err := s.load(ctx, merchantID, id); err != nil {
 		return err
 	}
-	prefix := id + "/"
-	if err := s.media.DeletePrefix(ctx, prefix); err != nil {
-		return fmt.Errorf("identity: delete media: %w", err)
-	}
+	// The record goes first: from then on the verification is gone for
+	// every reader, and an upload racing this call fails to save its state
+	// and removes its own files (see SendInput), so nothing is left
+	// half-deleted whatever the order of events.
 	if err := s.store.DeleteVerification(ctx, merchantID, id); errors.Is(err, store.ErrNotFound) {
 		return notFound("verification")
 	} else if err != nil {
 		return err
 	}
-	// A step finishing meanwhile may have written a derived file.
-	if err := s.media.DeletePrefix(ctx, prefix); err != nil {
+	if err := s.deleteMedia(ctx, id+"/"); err != nil {
+		// The record is gone but some files stayed: say so without
+		// pretending the verification still exists.
+		s.logger.Error("deleting a deleted verification's media failed", "verification_id", id, "merchant_id", merchantID, "error", err.Error())
 		return fmt.Errorf("identity: delete media: %w", err)
 	}
 	s.logger.Info("verification deleted", "verification_id", id, "merchant_id", merchantID)
 	s.observeDeletion(ctx, merchantID, id)
 	return nil
+}
+
+// deleteMedia deletes every file under prefix. An upload racing the
+// deletion can add a file while the folder is being emptied, which makes
+// removing the folder fail; the upload then removes its file itself, so
+// the deletion is tried again a few times before it fails.
+func (s *Service) deleteMedia(ctx context.Context, prefix string) error {
+	var err error
+	for attempt := range 5 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
+		}
+		if err = s.media.DeletePrefix(ctx, prefix); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // load returns the merchant's verification; a missing one is a 404.

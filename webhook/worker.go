@@ -151,7 +151,12 @@ func (w *Worker) deliver(ctx context.Context, e store.OutboxEvent) {
 		attempt.Error = describe(err)
 		outcome = w.failure(e, err)
 	}
-	if rerr := w.store.RecordAttempt(ctx, attempt, outcome); rerr != nil {
+	if rerr := w.store.RecordAttempt(ctx, attempt, outcome); errors.Is(rerr, store.ErrNotFound) {
+		// The event was deleted with its resource during the attempt:
+		// there is nothing left to record or to retry.
+		w.logger.Info("a webhook event was deleted during its attempt", slog.String("event_id", e.ID))
+		return
+	} else if rerr != nil {
 		// The lease runs out and the event is attempted again.
 		w.logger.Error("recording a webhook attempt failed", slog.String("event_id", e.ID), slog.String("error", rerr.Error()))
 		return
