@@ -36,7 +36,7 @@ type state struct {
 	Flow flowSnapshot `json:"flow"`
 	// Metadata is the merchant's metadata, merged with the previous
 	// verification's on re-verification.
-	Metadata map[string]any `json:"metadata"`
+	Metadata Metadata `json:"metadata"`
 	// PreviousVerificationID is the verification a re-verification
 	// compares with.
 	PreviousVerificationID string `json:"previousVerificationId,omitempty"`

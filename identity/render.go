@@ -111,14 +111,14 @@ func (r renderer) reFacematchData(merchantID string, o stepOutput) map[string]an
 // eventName, flowId and timestamp, plus the outcome on
 // verification_completed.
 type envelope struct {
-	Metadata       map[string]any `json:"metadata"`
-	Resource       string         `json:"resource"`
-	Step           *StepView      `json:"step,omitempty"`
-	EventName      string         `json:"eventName"`
-	FlowID         string         `json:"flowId"`
-	Timestamp      string         `json:"timestamp"`
-	IdentityStatus string         `json:"identityStatus,omitempty"`
-	Status         string         `json:"status,omitempty"`
+	Metadata       Metadata  `json:"metadata"`
+	Resource       string    `json:"resource"`
+	Step           *StepView `json:"step,omitempty"`
+	EventName      string    `json:"eventName"`
+	FlowID         string    `json:"flowId"`
+	Timestamp      string    `json:"timestamp"`
+	IdentityStatus string    `json:"identityStatus,omitempty"`
+	Status         string    `json:"status,omitempty"`
 }
 
 // Event names.
@@ -162,7 +162,7 @@ type VerificationView struct {
 	// arrived.
 	Expired bool `json:"expired"`
 	// Metadata is the merchant's metadata, merged on re-verification.
-	Metadata map[string]any `json:"metadata"`
+	Metadata Metadata `json:"metadata"`
 	// Inputs are the expected inputs.
 	Inputs []InputView `json:"inputs"`
 	// Steps are the flow's steps with their results.
@@ -244,9 +244,9 @@ func (r renderer) document(merchantID string, in inputState) DocumentView {
 }
 
 // nonNil returns m, or an empty map for nil so JSON shows {}.
-func nonNil(m map[string]any) map[string]any {
+func nonNil(m Metadata) Metadata {
 	if m == nil {
-		return map[string]any{}
+		return Metadata{}
 	}
 	return m
 }

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -149,4 +150,33 @@ func requireError(t *testing.T, r response, status int, code string) {
 	assert.Equal(t, code, m["code"])
 	assert.NotEmpty(t, m["message"])
 	assert.Len(t, m, 3, "a CAMARA error has status, code and message")
+}
+
+// TestMetadataValuesComeBackExactlyAsSent checks that metadata values are
+// kept as the merchant's JSON: integers beyond float64's precision and
+// decimals are answered and sent in webhooks unchanged.
+func TestMetadataValuesComeBackExactlyAsSent(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	metadata := `{"orderId":9007199254740993,"i64":9223372036854775807,"amount":10.50,"nested":{"ids":[18446744073709551615]}}`
+	r := e.call(http.MethodPost, "/v2/verifications", e.token(merchantA), []byte(`{"flowId":"`+flow+`","metadata":`+metadata+`}`), "")
+	require.Equal(t, http.StatusCreated, r.status, "body: %s", r.body)
+	var created struct {
+		ID       string          `json:"id"`
+		Metadata json.RawMessage `json:"metadata"`
+	}
+	require.NoError(t, json.Unmarshal(r.body, &created))
+	want := []string{`9007199254740993`, `9223372036854775807`, `10.50`, `18446744073709551615`}
+	for _, v := range want {
+		assert.Contains(t, string(created.Metadata), v, "the answer keeps %s", v)
+		assert.Contains(t, string(e.get(merchantA, created.ID).body), v, "the stored resource keeps %s", v)
+	}
+	require.Equal(t, http.StatusOK, e.sendInput(e.token(merchantA), created.ID, file{inputType: "selfie-photo", name: "s.jpg", data: noFacePhoto(t)}).status)
+	hooks := e.receiver.waitFor(created.ID)
+	require.NotEmpty(t, hooks)
+	for _, h := range hooks {
+		for _, v := range want {
+			assert.Contains(t, string(h.raw), v, "%s keeps %s", h.eventName, v)
+		}
+	}
 }

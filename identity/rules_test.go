@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,10 +89,11 @@ func TestDecideStatus(t *testing.T) {
 }
 
 func TestMergeMetadataKeepsBothWithTheCurrentWinning(t *testing.T) {
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
 	assert.Nil(t, mergeMetadata(nil, nil))
-	assert.Equal(t, map[string]any{"a": "original", "b": "current", "c": "new"},
-		mergeMetadata(map[string]any{"a": "original", "b": "old"}, map[string]any{"b": "current", "c": "new"}))
-	original := map[string]any{"a": 1.0}
-	_ = mergeMetadata(original, map[string]any{"a": 2.0})
-	assert.Equal(t, 1.0, original["a"], "the original is not changed")
+	assert.Equal(t, Metadata{"a": raw(`"original"`), "b": raw(`"current"`), "c": raw(`"new"`)},
+		mergeMetadata(Metadata{"a": raw(`"original"`), "b": raw(`"old"`)}, Metadata{"b": raw(`"current"`), "c": raw(`"new"`)}))
+	original := Metadata{"a": raw("1")}
+	_ = mergeMetadata(original, Metadata{"a": raw("2")})
+	assert.Equal(t, raw("1"), original["a"], "the original is not changed")
 }

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -17,8 +18,10 @@ type StartRequest struct {
 	FlowID string `json:"flowId"`
 	// IdentityID re-verifies an existing identity; empty creates one.
 	IdentityID string `json:"identityId,omitempty"`
-	// Metadata is the merchant's data, returned in every webhook.
-	Metadata map[string]any `json:"metadata,omitempty"`
+	// Metadata is the merchant's data, returned in every webhook. Each
+	// value is kept as the JSON the merchant sent, so numbers beyond
+	// float64's precision come back exactly.
+	Metadata Metadata `json:"metadata,omitempty"`
 }
 
 // StartVerification creates a verification of merchantID through the
@@ -102,13 +105,17 @@ func (s *Service) attachPrevious(ctx context.Context, v *verification, identityI
 	return nil
 }
 
+// Metadata is a merchant's metadata: a JSON object whose values are kept as
+// sent (json.RawMessage), never decoded into Go numbers.
+type Metadata map[string]json.RawMessage
+
 // mergeMetadata returns the original metadata overlaid with the current
 // one: one object with the keys of both, the current value winning.
-func mergeMetadata(original, current map[string]any) map[string]any {
+func mergeMetadata(original, current Metadata) Metadata {
 	if original == nil && current == nil {
 		return nil
 	}
-	out := make(map[string]any, len(original)+len(current))
+	out := make(Metadata, len(original)+len(current))
 	maps.Copy(out, original)
 	maps.Copy(out, current)
 	return out
