@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -11,9 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/internal/testassets"
 
 	"github.com/kycgate/kycgate/biometric"
 	"github.com/kycgate/kycgate/nfc/readerclient"
@@ -373,6 +376,31 @@ func TestConfirmationErrAndTimeout(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, service.Status{State: service.StatusError, Message: service.MessageError, Reason: service.ReasonPartnerError}, st)
 		assert.Equal(t, session.Errored, e.state(r))
+	})
+	t.Run("concurrent OKs all succeed", func(t *testing.T) {
+		code := e.initSession(nil)
+		r, _ := e.redeemAndUpload(code, selfies(t, 2, "kit"))
+		e.partner.next(t)
+		body, err := json.Marshal(map[string]any{"api_key": e.apiKey, "init_code": code, "recv": "OK"})
+		require.NoError(t, err)
+		statuses := make([]int, 12)
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Go(func() {
+				res, err := e.gateway.Client().Post(e.gateway.URL+"/nfc/v1/webhook_confirmation", "application/json", bytes.NewReader(body))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				_ = res.Body.Close()
+				statuses[i] = res.StatusCode
+			})
+		}
+		wg.Wait()
+		for _, status := range statuses {
+			assert.Equal(t, http.StatusOK, status, "every OK of one confirmation succeeds: %v", statuses)
+		}
+		assert.Equal(t, session.Confirmed, e.state(r))
 	})
 	t.Run("timeout", func(t *testing.T) {
 		code := e.initSession(nil)

@@ -196,6 +196,9 @@ func (s *Service) Confirm(ctx context.Context, apiKey, code, recv string) error 
 	}
 	if _, err := s.store.TransitionNFCSession(ctx, t); err != nil {
 		var te *session.TransitionError
+		if errors.As(err, &te) && te.From == session.Confirmed && recv == RecvOK {
+			return nil // a concurrent OK confirmed it first: repeating an OK succeeds
+		}
 		if errors.As(err, &te) {
 			return ErrNotAwaitingConfirmation
 		}
