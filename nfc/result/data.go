@@ -105,7 +105,9 @@ func sex(s string) string {
 }
 
 // birthDate reads YYMMDD, placing the year in the century that keeps the
-// date in the past; an unreadable value is returned as found.
+// date in the past; a value that is no calendar date (ICAO 9303 writes
+// unknown parts as '<') is returned as found, as the partner API
+// documents, rather than guessed.
 func birthDate(yymmdd string, now time.Time) string {
 	t, err := time.Parse("060102", yymmdd)
 	if err != nil {
