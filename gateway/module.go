@@ -119,9 +119,10 @@ func (s *Server) Register(r Route) error {
 }
 
 // checkQuery refuses a query string that does not parse (a bad %-escape,
-// a ';' separator), which handlers would otherwise see as absent pairs, or
+// a ';' separator), which handlers would otherwise see as absent pairs,
 // that holds a NUL character, which no parameter contains and PostgreSQL
-// cannot compare with text.
+// cannot compare with text, or that gives a parameter twice, of which
+// handlers would read only one.
 func checkQuery(c *gin.Context) error {
 	values, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {
@@ -130,6 +131,10 @@ func checkQuery(c *gin.Context) error {
 	for name, list := range values {
 		if strings.IndexByte(name, 0) >= 0 || slices.ContainsFunc(list, func(v string) bool { return strings.IndexByte(v, 0) >= 0 }) {
 			return camara.ErrInvalidArgument.WithMessage("the query string must not contain the NUL character")
+		}
+		if len(list) > 1 {
+			// Handlers read one value: a second one would be ignored.
+			return camara.ErrInvalidArgument.WithMessage("query parameter %q is given more than once", name)
 		}
 	}
 	return nil

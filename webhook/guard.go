@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -81,6 +82,11 @@ func (g Guard) CheckURL(raw string) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("%w: the URL must not contain credentials", ErrForbiddenTarget)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: the port must be between 1 and 65535", ErrForbiddenTarget)
+		}
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if (host == "localhost" || strings.HasSuffix(host, ".localhost")) && !g.AllowPrivateNetworks {
