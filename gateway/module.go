@@ -124,6 +124,9 @@ func (s *Server) Register(r Route) error {
 // cannot compare with text, or that gives a parameter twice, of which
 // handlers would read only one.
 func checkQuery(c *gin.Context) error {
+	if c.Request.URL.RawQuery == "" {
+		return nil
+	}
 	values, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {
 		return camara.ErrInvalidArgument.WithMessage("the query string is malformed")
