@@ -72,12 +72,16 @@ func (o *Operation) validateResponseFully(ctx context.Context, status int, heade
 	return nil
 }
 
-// responseProblem describes a validation error briefly: the reason of a
-// ResponseError and, for a schema error, the failing field.
+// responseProblem describes a validation error briefly, without any value
+// of the answer (an operator's answer may carry personal data, in its body
+// or its headers): the reason of a ResponseError and, for a schema error,
+// the failing field and the schema's reason. Other causes, whose text
+// kin-openapi builds around the offending value (a header that does not
+// parse, say), are named by the reason alone.
 func responseProblem(err error) string {
 	var re *openapi3filter.ResponseError
 	if !errors.As(err, &re) {
-		return err.Error()
+		return "the answer does not match the operation"
 	}
 	var se *openapi3.SchemaError
 	if errors.As(re.Err, &se) {
@@ -86,9 +90,6 @@ func responseProblem(err error) string {
 			return re.Reason + ": " + field + ": " + se.Reason
 		}
 		return re.Reason + ": " + se.Reason
-	}
-	if re.Err != nil {
-		return re.Reason + ": " + re.Err.Error()
 	}
 	return re.Reason
 }

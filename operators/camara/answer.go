@@ -51,7 +51,7 @@ type errorBody struct {
 // upstreamError maps a validated CAMARA 4xx error of the operator. Errors
 // about the gateway's own access to the operator (see linkError) become
 // 503 UNAVAILABLE; the others pass through with their status and code, a
-// 429 with the operator's Retry-After.
+// 429 with the operator's Retry-After (at most an hour).
 func (a *Adapter) upstreamError(res *http.Response, raw []byte) error {
 	var body errorBody
 	if err := json.Unmarshal(raw, &body); err != nil || body.Status != res.StatusCode {
@@ -62,10 +62,15 @@ func (a *Adapter) upstreamError(res *http.Response, raw []byte) error {
 	}
 	e := passThrough(body)
 	if seconds, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && seconds > 0 {
-		e = e.WithRetryAfter(seconds)
+		e = e.WithRetryAfter(min(seconds, maxRetryAfterSeconds))
 	}
 	return e
 }
+
+// maxRetryAfterSeconds caps the Retry-After passed on from an operator: a
+// caller is never told to stay away for longer than an hour on one
+// operator's word.
+const maxRetryAfterSeconds = 3600
 
 // linkError reports whether an error concerns the gateway's access to the
 // operator rather than the caller's request: credentials or scope refused,
@@ -93,7 +98,7 @@ var passedThrough = func() map[errorBody]*camaraerr.Error {
 	for _, e := range []*camaraerr.Error{
 		camaraerr.ErrInvalidArgument, camaraerr.ErrOutOfRange, camaraerr.ErrInvalidParamCombo,
 		camaraerr.ErrIDDocumentRequired, camaraerr.ErrIDDocumentMismatch, camaraerr.ErrIdentifierNotFound,
-		camaraerr.ErrConflict, camaraerr.ErrServiceNotApplicable, camaraerr.ErrTooManyRequests,
+		camaraerr.ErrServiceNotApplicable, camaraerr.ErrTooManyRequests,
 	} {
 		m[errorBody{Status: e.Status, Code: e.Code}] = e
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -293,4 +294,34 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	g := guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{})
 	_, err := match(t, g, faultCall)
 	requireCode(t, err, camaraerr.ErrUnavailable)
+}
+
+// TestRetryAfterOfAnOperator checks a 429's Retry-After: passed on, capped
+// at an hour, and, when it is not a number of seconds, never copied into
+// the error's cause, which is logged.
+func TestRetryAfterOfAnOperator(t *testing.T) {
+	tooMany := func(retryAfter string) fault {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", retryAfter)
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"status":429,"code":"TOO_MANY_REQUESTS","message":"slow down"}`))
+		}
+	}
+	t.Run("passed on", func(t *testing.T) {
+		u := newFaultyUpstream(t, tooMany("7"))
+		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
+		assert.Equal(t, 7, requireCode(t, err, camaraerr.ErrTooManyRequests).RetryAfter)
+	})
+	t.Run("capped at an hour", func(t *testing.T) {
+		u := newFaultyUpstream(t, tooMany("999999999"))
+		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
+		assert.Equal(t, 3600, requireCode(t, err, camaraerr.ErrTooManyRequests).RetryAfter)
+	})
+	t.Run("not a number: unavailable, the value kept out of the cause", func(t *testing.T) {
+		u := newFaultyUpstream(t, tooMany("soon, Federica Sanchez Arjona"))
+		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
+		got := requireCode(t, err, camaraerr.ErrUnavailable)
+		assert.NotContains(t, fmt.Sprint(got.Unwrap()), "Federica")
+	})
 }

@@ -2,7 +2,10 @@ package camara
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -93,6 +96,7 @@ func (s *tokenSource) fetch(f *tokenFetch) {
 	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), oauth2.HTTPClient, s.client), tokenFetchTimeout)
 	defer cancel()
 	token, err := s.cfg.Token(ctx)
+	err = tokenFetchError(err)
 	s.mu.Lock()
 	if err == nil {
 		s.token, s.refreshAt = token, s.refreshTime(token)
@@ -103,12 +107,38 @@ func (s *tokenSource) fetch(f *tokenFetch) {
 	close(f.done)
 }
 
+// tokenFetchError keeps of a failed token request what is safe to log: an
+// answer of the token endpoint (*oauth2.RetrieveError, whose text holds the
+// endpoint's whole answer, which may carry anything) becomes its status and,
+// when it is one of RFC 6749's error codes, that code. Other errors (the
+// endpoint unreachable, an answer without a token) say nothing the
+// endpoint wrote and are kept.
+func tokenFetchError(err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	status := 0
+	if re.Response != nil {
+		status = re.Response.StatusCode
+	}
+	if slices.Contains(oauthErrorCodes, re.ErrorCode) {
+		return fmt.Errorf("the token endpoint answered %d %s", status, re.ErrorCode)
+	}
+	return fmt.Errorf("the token endpoint answered %d", status)
+}
+
+// oauthErrorCodes are the token endpoint's error codes (RFC 6749, 5.2).
+var oauthErrorCodes = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
+
 // refreshTime is when a token should be replaced: margin before it
 // expires, but no earlier than three quarters of its lifetime, so that a
-// short-lived token is still reused. A token without expiry is kept until
-// the operator refuses it.
+// short-lived token is still reused. A token without expiry, or whose
+// expiry has passed already when it arrives (an expires_in of zero or
+// below), is kept until the operator refuses it, rather than fetched again
+// for every call.
 func (s *tokenSource) refreshTime(t *oauth2.Token) time.Time {
-	if t.Expiry.IsZero() {
+	if t.Expiry.IsZero() || !t.Expiry.After(s.now()) {
 		return time.Unix(1<<62, 0)
 	}
 	lifetime := t.Expiry.Sub(s.now())

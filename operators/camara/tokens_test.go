@@ -122,3 +122,50 @@ func TestTokenWaitEndsWithTheCaller(t *testing.T) {
 	_, err := src.Token(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// tokenEndpoint serves a token endpoint that answers every request with
+// status and body, counting the requests.
+func tokenEndpoint(t *testing.T, status int, body string) (string, *atomic.Int64) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &n
+}
+
+func TestTokenEndpointTextNeverReachesTheError(t *testing.T) {
+	const personal = "Federica Sanchez Arjona, DNI 12345678Z"
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"OAuth error with a description", `{"error":"invalid_client","error_description":"` + personal + `"}`, "answered 400 invalid_client"},
+		{"an error code outside RFC 6749", `{"error":"` + personal + `"}`, "answered 400"},
+		{"not JSON", `<html>` + personal + `</html>`, "answered 400"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, _ := tokenEndpoint(t, http.StatusBadRequest, tc.body)
+			s := newTokenSource(clientcredentials.Config{ClientID: "gw", ClientSecret: "s", TokenURL: url}, http.DefaultClient, time.Minute)
+			_, err := s.Token(context.Background())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "Federica", "the endpoint's text is never kept")
+		})
+	}
+}
+
+func TestATokenExpiredOnArrivalIsKeptUntilRefused(t *testing.T) {
+	for _, expiresIn := range []string{"-100", "0"} {
+		url, fetches := tokenEndpoint(t, http.StatusOK, `{"access_token":"t","token_type":"Bearer","expires_in":`+expiresIn+`}`)
+		s := newTokenSource(clientcredentials.Config{ClientID: "gw", ClientSecret: "s", TokenURL: url}, http.DefaultClient, time.Minute)
+		for range 3 {
+			tok, err := s.Token(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, "t", tok.AccessToken)
+		}
+		assert.Equal(t, int64(1), fetches.Load(), "expires_in %s: one fetch for three calls", expiresIn)
+	}
+}
