@@ -22,9 +22,13 @@ func (s *Service) assess(ctx context.Context, subjects, profile []*record) (Asse
 		return Assessment{}, err
 	}
 	var indicators []Indicator
-	screen := newNameScreen(lists.watch, s.rules.watchlistThreshold)
+	screen := newNameScreen(ctx, lists.watch, s.rules.watchlistThreshold)
 	for i := len(subjects) - 1; i >= 0; i-- {
 		indicators = append(indicators, s.rules.signalIndicators(subjects[i], lists, screen)...)
+	}
+	if err := ctx.Err(); err != nil {
+		// The screening stopped early: its verdicts are incomplete.
+		return Assessment{}, err
 	}
 	if in, ok := s.rules.repeatedDecisions(profile, now); ok {
 		indicators = append(indicators, in)

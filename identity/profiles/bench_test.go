@@ -92,7 +92,7 @@ func BenchmarkRiskRules(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		var in []Indicator
-		screen := newNameScreen(lists.watch, rules.watchlistThreshold)
+		screen := newNameScreen(context.Background(), lists.watch, rules.watchlistThreshold)
 		for _, rec := range profile {
 			in = append(in, rules.signalIndicators(rec, lists, screen)...)
 		}

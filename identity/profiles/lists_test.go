@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	mrand "math/rand/v2"
@@ -160,21 +161,30 @@ func TestWatchMatcher(t *testing.T) {
 		{"Ivan", "", false},
 		{"Maria Garcia", "", false},
 		{"Ivana Smith", "", false},
+		// Long words matched loosely against a name of short words
+		// once added up to a whole match.
+		{"Ivo Pe Si", "", false},
+		{"Jo Se Mu Lu", "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			hit, ok := m.best([]string{tc.name}, 0.92)
+			hit, ok := m.best(context.Background(), []string{tc.name}, 0.92)
 			assert.Equal(t, tc.ok, ok, "similarity %.3f with %s", hit.similarity, hit.entryID)
 			if tc.ok {
 				assert.Equal(t, tc.entry, hit.entryID)
 			}
 		})
 	}
-	_, ok := m.best(nil, 0.5)
+	_, ok := m.best(context.Background(), nil, 0.5)
 	assert.False(t, ok)
-	hit, ok := m.best([]string{"Maria Garcia", "Ivan Sidorov"}, 0.92)
+	hit, ok := m.best(context.Background(), []string{"Maria Garcia", "Ivan Sidorov"}, 0.92)
 	assert.True(t, ok, "any of the names may match")
 	assert.Equal(t, "WL-1", hit.entryID)
+
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, ok = m.best(ended, []string{"Ivan Sidorov"}, 0.92)
+	assert.False(t, ok, "an ended screening reports nothing")
 }
 
 func TestRuneCountsCommonIsTheSumOfMinimums(t *testing.T) {
@@ -205,6 +215,21 @@ func TestRuneCountsCommonIsTheSumOfMinimums(t *testing.T) {
 		require.Equal(t, want, ca.common(&cb))
 		assert.Equal(t, len([]rune(a)), na)
 		assert.Equal(t, len([]rune(b)), nb)
+	}
+}
+
+// TestUnrelatedNamesAreNotSimilar holds pairs that share no name and
+// that a word-by-word comparison once scored as equal.
+func TestUnrelatedNamesAreNotSimilar(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"Jo Li Wu", "Joaquin Guzman"},
+		{"Ana Li Wu", "Anastasia Livingstone"},
+		{"Usama bin Ladin", "Laintaen Laibnaen"},
+		{"Zoë Ångström-Łukasz", "Alsa Mael Anar"},
+	} {
+		a, b := nameKeyOf(pair[0]), nameKeyOf(pair[1])
+		assert.Less(t, a.similarity(b), 0.92, "%s / %s", pair[0], pair[1])
+		assert.Less(t, b.similarity(a), 0.92, "%s / %s", pair[1], pair[0])
 	}
 }
 

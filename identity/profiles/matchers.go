@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -166,16 +167,20 @@ func (k nameKey) similarityBound(o nameKey) float64 {
 
 // wordSimilarity matches each word of the name with fewer words to its
 // most similar word of the other (by compare), weights the similarities by
-// word length and divides by the other name's length, so that one
-// misspelt word of three costs little while a lone first name shared with
-// a longer name scores low ("Ivan" against "Ivan Petrovich Sidorov" is
-// 0.2). With compare returning 1 it yields the count-based upper bound.
+// word length and divides by the length of the longer of the two names (in
+// letters), so that one misspelt word of three costs little while a lone
+// first name shared with a longer name scores low ("Ivan" against "Ivan
+// Petrovich Sidorov" is 0.2), and long words matched loosely against a
+// name of short words cannot add up to a whole match ("Joaquin Guzman"
+// against "Jo Li Wu" stays low). With compare returning 1 it yields the
+// count-based upper bound.
 func (k nameKey) wordSimilarity(o nameKey, compare func(a, b string) float64) float64 {
 	short, long := k, o
 	if len(short.words) > len(long.words) {
 		short, long = long, short
 	}
-	if len(short.words) == 0 || long.letters == 0 {
+	letters := max(short.letters, long.letters)
+	if len(short.words) == 0 || letters == 0 {
 		return 0
 	}
 	var sum float64
@@ -190,7 +195,7 @@ func (k nameKey) wordSimilarity(o nameKey, compare func(a, b string) float64) fl
 		}
 		sum += best * float64(w.runes)
 	}
-	return min(1, sum/float64(long.letters))
+	return min(1, sum/float64(letters))
 }
 
 // runeCounts is the multiset of a string's runes folded into 32 buckets
@@ -277,7 +282,11 @@ type watchHit struct {
 // similarity reaches threshold. Entries whose bound cannot reach the
 // threshold or beat the best so far are skipped. Ties go to the first
 // entry (the smallest id).
-func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) {
+//
+// A long list takes a while to screen: ctx is checked every
+// screenCheckEvery entries, and once it has ended best stops and reports
+// no hit (the caller must then drop the result).
+func (m *watchMatcher) best(ctx context.Context, names []string, threshold float64) (watchHit, bool) {
 	if m == nil || len(names) == 0 {
 		return watchHit{}, false
 	}
@@ -289,6 +298,9 @@ func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) 
 	}
 	var hit watchHit
 	for i, keys := range m.keys {
+		if i%screenCheckEvery == 0 && ctx.Err() != nil {
+			return watchHit{}, false
+		}
 		for _, k := range keys {
 			for _, p := range probes {
 				if b := p.similarityBound(k); b < threshold || b <= hit.similarity {
@@ -303,9 +315,14 @@ func (m *watchMatcher) best(names []string, threshold float64) (watchHit, bool) 
 	return hit, hit.similarity >= threshold
 }
 
+// screenCheckEvery is how many watch-list entries are screened between two
+// looks at the caller's context.
+const screenCheckEvery = 256
+
 // nameScreen memoises the watch-list screening of one assessment, whose
 // verifications often carry the same names.
 type nameScreen struct {
+	ctx       context.Context
 	matcher   *watchMatcher
 	threshold float64
 	memo      map[string]screenResult
@@ -316,8 +333,8 @@ type screenResult struct {
 	ok  bool
 }
 
-func newNameScreen(m *watchMatcher, threshold float64) *nameScreen {
-	return &nameScreen{matcher: m, threshold: threshold, memo: map[string]screenResult{}}
+func newNameScreen(ctx context.Context, m *watchMatcher, threshold float64) *nameScreen {
+	return &nameScreen{ctx: ctx, matcher: m, threshold: threshold, memo: map[string]screenResult{}}
 }
 
 // best screens names, once per distinct set of names.
@@ -326,7 +343,7 @@ func (s *nameScreen) best(names []string) (watchHit, bool) {
 	if r, ok := s.memo[key]; ok {
 		return r.hit, r.ok
 	}
-	hit, ok := s.matcher.best(names, s.threshold)
+	hit, ok := s.matcher.best(s.ctx, names, s.threshold)
 	s.memo[key] = screenResult{hit, ok}
 	return hit, ok
 }
