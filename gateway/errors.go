@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -12,6 +14,14 @@ import (
 
 // errorCodeKey holds the CAMARA code of an error response for the access log.
 const errorCodeKey = "kycgate.errorCode"
+
+// statusClientClosedRequest (nginx's 499) and clientClosedCode record, in
+// the access log and the metrics, a request its client gave up before the
+// answer.
+const (
+	statusClientClosedRequest = 499
+	clientClosedCode          = "CLIENT_CLOSED_REQUEST"
+)
 
 // HandlerFunc is a gin handler that returns its error instead of writing it.
 // The error is turned into a CAMARA error body by handle.
@@ -30,7 +40,18 @@ func (s *Server) handle(h HandlerFunc) gin.HandlerFunc {
 // abort writes err in the CAMARA error shape and stops the handler chain.
 // Errors that are not CAMARA errors become 500 INTERNAL; their cause is
 // logged, never sent.
+//
+// A request whose client went away (its context canceled, and the error
+// says so) is no failure of the gateway: it is logged at info level and
+// recorded with nginx's status 499, and nothing is sent.
 func (s *Server) abort(c *gin.Context, err error) {
+	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		s.logger.LogAttrs(c.Request.Context(), slog.LevelInfo, "client closed the request",
+			slog.String("route", routeOf(c)), slog.String("x_correlator", correlatorOf(c)))
+		c.Set(errorCodeKey, clientClosedCode)
+		c.AbortWithStatus(statusClientClosedRequest)
+		return
+	}
 	e := camara.From(err)
 	if e.Status >= 500 {
 		attrs := []slog.Attr{

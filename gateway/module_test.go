@@ -2,17 +2,21 @@ package gateway_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/kycgate/kycgate/camara"
-	"github.com/kycgate/kycgate/gateway"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgate/kycgate/camara"
+	"github.com/kycgate/kycgate/gateway"
 )
 
 // echoModule is a module with one route of each body kind. Its JSON route
@@ -50,6 +54,11 @@ func (echoModule) Routes() ([]gateway.Route, error) {
 			Handler: func(c *gin.Context) error {
 				c.JSON(http.StatusOK, gin.H{"id": c.Param("id")})
 				return nil
+			}},
+		{Method: "GET", Path: "/echo/v1/slow", Body: gateway.BodyNone, Errors: envelope,
+			Handler: func(c *gin.Context) error {
+				<-c.Request.Context().Done()
+				return fmt.Errorf("echo: read the store: %w", c.Request.Context().Err())
 			}},
 		{Method: "GET", Path: "/echo/public/:id", Body: gateway.BodyNone,
 			Handler: func(c *gin.Context) error {
@@ -108,6 +117,17 @@ func TestModuleRoutesShareTheChain(t *testing.T) {
 		}
 		r := e.do(request{method: "GET", path: "/echo/v1/things/1?limit=2&x=%41", noBody: true})
 		assert.Equal(t, 200, r.status)
+	})
+	t.Run("a client that goes away is no server failure", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.gateway.URL+"/echo/v1/slow", nil)
+		require.NoError(t, err)
+		_, err = e.gateway.Client().Do(req)
+		require.Error(t, err)
+		require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), `"status":499`) }, 5*time.Second, 10*time.Millisecond)
+		assert.Contains(t, e.logs.String(), "client closed the request")
+		assert.NotContains(t, e.logs.String(), `"level":"ERROR"`)
 	})
 	t.Run("multipart bodies are capped", func(t *testing.T) {
 		body, ct := multipartBody(t, 1000)
