@@ -121,7 +121,10 @@ type Outbox interface {
 	ListEvents(ctx context.Context, merchantID string, q EventQuery) ([]OutboxEvent, error)
 	// RequeueEvent makes the merchant's event pending again, due at now and
 	// given up after deliverBy, keeping its history; another merchant's
-	// event is ErrNotFound, a purged one ErrPayloadPurged.
+	// event is ErrNotFound, a purged one ErrPayloadPurged. An event that
+	// is pending already keeps its next attempt time (only deliverBy
+	// changes): it may be leased by a worker delivering it right now, and
+	// making it due again would have a second worker deliver it at once.
 	RequeueEvent(ctx context.Context, merchantID, eventID string, now, deliverBy time.Time) (OutboxEvent, error)
 	// PurgePayloads erases the payload and the signing secret of up to
 	// limit events, oldest first, that finished at or before cutoff and

@@ -204,9 +204,12 @@ func (s *Store) ListEvents(ctx context.Context, merchantID string, q store.Event
 // RequeueEvent makes the merchant's event pending again; a purged event
 // is refused with store.ErrPayloadPurged. The purged_at term makes the
 // update and a concurrent purge exclude each other: whichever takes the
-// row first wins, and the other finds it no longer matching.
+// row first wins, and the other finds it no longer matching. An event
+// still pending keeps its next attempt time, which may be a worker's
+// lease (see store.Outbox.RequeueEvent).
 func (s *Store) RequeueEvent(ctx context.Context, merchantID, eventID string, now, deliverBy time.Time) (store.OutboxEvent, error) {
-	const update = `UPDATE webhook_events SET status = 'pending', next_attempt_at = $1, deliver_by = $2
+	const update = `UPDATE webhook_events SET next_attempt_at = CASE WHEN status = 'pending' THEN next_attempt_at ELSE $1 END,
+    status = 'pending', deliver_by = $2
 WHERE id = $3 AND merchant_id = $4 AND purged_at IS NULL RETURNING ` + eventColumns
 	e, err := scanEvent(s.pool.QueryRow(ctx, update, storedTime(now), storedTime(deliverBy), eventID, merchantID))
 	if errors.Is(err, pgx.ErrNoRows) {

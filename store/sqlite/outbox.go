@@ -207,7 +207,10 @@ func (s *Store) RequeueEvent(ctx context.Context, merchantID, eventID string, no
 		case purged.Valid:
 			return store.ErrPayloadPurged
 		}
-		const update = `UPDATE webhook_events SET status = 'pending', next_attempt_at = ?, deliver_by = ?
+		// An event still pending keeps its next attempt time, which may
+		// be a worker's lease (see store.Outbox.RequeueEvent).
+		const update = `UPDATE webhook_events SET next_attempt_at = CASE WHEN status = 'pending' THEN next_attempt_at ELSE ? END,
+    status = 'pending', deliver_by = ?
 WHERE id = ? AND merchant_id = ?`
 		if _, err := tx.ExecContext(ctx, update, formatTime(now), formatTime(deliverBy), eventID, merchantID); err != nil {
 			return err

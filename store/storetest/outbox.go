@@ -177,4 +177,16 @@ func testRequeue(t *testing.T, s store.Store, at time.Time) {
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
 	assert.Equal(t, e.ID, claimed[0].ID)
+
+	// Requeued again while a worker holds it: the lease stands, so no
+	// second worker claims it and it is delivered once.
+	again, err := s.RequeueEvent(ctx, merchant, e.ID, now, now.Add(2*time.Hour))
+	require.NoError(t, err)
+	assert.True(t, claimed[0].NextAttemptAt.Equal(again.NextAttemptAt), "the lease is kept: %v", again.NextAttemptAt)
+	assert.True(t, now.Add(2*time.Hour).Equal(again.DeliverBy))
+	during, err := s.ClaimEvents(ctx, now, time.Second, 10)
+	require.NoError(t, err)
+	for _, d := range during {
+		assert.NotEqual(t, e.ID, d.ID, "a leased event is not claimed twice")
+	}
 }
