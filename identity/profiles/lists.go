@@ -277,6 +277,9 @@ func canonicalPrefix(s string) (string, error) {
 				return "", errors.New("not an IP address or CIDR range")
 			}
 		}
+		if widest := minListedBits(p.Addr()); p.Bits() < widest {
+			return "", fmt.Errorf("a range wider than /%d would flag a large part of the Internet", widest)
+		}
 		return p.Masked().String(), nil
 	}
 	a, err := netip.ParseAddr(s)
@@ -290,7 +293,7 @@ func canonicalPrefix(s string) (string, error) {
 // canonicalEmailEntry accepts an address ("name@example.com") or a domain
 // ("@example.com") and lower-cases it.
 func canonicalEmailEntry(s string) (string, error) {
-	e := strings.ToLower(strings.TrimSpace(s))
+	e := emailKey(strings.TrimSpace(s))
 	if len(e) > maxEmailEntryLen {
 		return "", errors.New("longer than 254 characters")
 	}
@@ -305,6 +308,15 @@ func canonicalEmailEntry(s string) (string, error) {
 		return "", errors.New("not an e-mail address or an @domain")
 	}
 	return e, nil
+}
+
+// minListedBits is the widest range an IP list may hold: a /8 of IPv4, a
+// /16 of IPv6 (a "/0" would flag everyone).
+func minListedBits(a netip.Addr) int {
+	if a.Is4() {
+		return 8
+	}
+	return 16
 }
 
 // validDomain accepts dotted labels of letters, digits and hyphens.

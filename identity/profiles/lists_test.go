@@ -64,6 +64,8 @@ func TestParseListRefusesTheWholeFile(t *testing.T) {
 		{"bad watch entries", ListWatchlist, `{"entries":[{"id":"","name":"x"},{"id":"a","name":"..."},{"id":"b","name":"ok"},{"id":"b","name":"dup"},{"id":"c","name":"n","role":"x"}]}`,
 			[]string{"entry 1", "entry 2", "entry 4", "entry 5"}},
 		{"not UTF-8", ListTor, "1.2.3.4\n\xff\xfe\n", []string{"UTF-8"}},
+		{"ranges flagging a large part of the Internet", ListFraudIPs, "1.2.3.4/0\n10.0.0.0/7\n::/0\n2001::/15\n10.0.0.0/8\n2001::/16\n",
+			[]string{"line 1", "line 2", "line 3", "line 4"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,6 +106,9 @@ func TestIPMatcherFindsTheMostSpecificRange(t *testing.T) {
 		{"10.2.0.1", "10.0.0.0/8"},
 		{"192.0.2.7", "192.0.2.7/32"},
 		{"::ffff:10.9.9.9", "10.0.0.0/8"},
+		{"64:ff9b::192.0.2.7", "192.0.2.7/32"},
+		{"::192.0.2.7", "192.0.2.7/32"},
+		{"::1", ""},
 		{"2001:db8:1::5", "2001:db8::/32"},
 		{"192.0.2.8", ""},
 		{"11.0.0.1", ""},
@@ -141,6 +146,30 @@ func TestEmailMatcher(t *testing.T) {
 		assert.Equal(t, tc.ok, ok, tc.email)
 		assert.Equal(t, tc.domain, domain, tc.email)
 	}
+
+	// Internationalised domains are compared in one form whichever way
+	// they are written, on the list and in the address.
+	var entries []string
+	for _, e := range []string{"@exämple.com", "@FRAUD.org"} {
+		canon, err := canonicalEmailEntry(e)
+		require.NoError(t, err, e)
+		entries = append(entries, canon)
+	}
+	idn := newEmailMatcher(entries)
+	for _, tc := range []struct{ email, domain string }{
+		{"o@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		{"o@exämple.com", "xn--exmple-cua.com"},
+		{"o@EXÄMPLE.com", "xn--exmple-cua.com"},
+		{"x@ｆｒａｕｄ.org", "fraud.org"},
+		{"x@sub.fraud.ORG", "fraud.org"},
+	} {
+		domain, ok := idn.lookup(tc.email)
+		assert.True(t, ok, tc.email)
+		assert.Equal(t, tc.domain, domain, tc.email)
+	}
+	stored := newEmailMatcher([]string{"@exämple.com"})
+	_, ok := stored.lookup("o@xn--exmple-cua.com")
+	assert.True(t, ok, "a list stored before domains were kept in ASCII form still matches")
 }
 
 func TestWatchMatcher(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/kycgate/kycgate/kycmatch/fuzzy"
 )
 
@@ -56,7 +58,7 @@ func (m *ipMatcher) lookup(addr netip.Addr) (netip.Prefix, bool) {
 	if m == nil || !addr.IsValid() {
 		return netip.Prefix{}, false
 	}
-	addr = addr.Unmap()
+	addr = embeddedIPv4(addr)
 	lengths := m.lengths6
 	if addr.Is4() {
 		lengths = m.lengths4
@@ -70,6 +72,29 @@ func (m *ipMatcher) lookup(addr netip.Addr) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
+// nat64 is the well-known NAT64 prefix (RFC 6052), whose addresses carry
+// an IPv4 address in their last 32 bits.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
+// embeddedIPv4 returns the IPv4 address an IPv6 address stands for (IPv4-
+// mapped, NAT64 or the deprecated IPv4-compatible form), so that a listed
+// IPv4 address is found however the person's address was written; other
+// addresses are returned as they are.
+func embeddedIPv4(addr netip.Addr) netip.Addr {
+	if addr.Is4In6() {
+		return addr.Unmap()
+	}
+	if !addr.Is6() {
+		return addr
+	}
+	b := addr.As16()
+	compatible := [12]byte(b[:12]) == [12]byte{} && !addr.IsUnspecified() && !addr.IsLoopback()
+	if compatible || nat64.Contains(addr) {
+		return netip.AddrFrom4([4]byte(b[12:]))
+	}
+	return addr
+}
+
 // emailMatcher holds fraud addresses and domains.
 type emailMatcher struct {
 	addresses map[string]bool
@@ -80,21 +105,39 @@ func newEmailMatcher(entries []string) *emailMatcher {
 	m := &emailMatcher{addresses: map[string]bool{}, domains: map[string]bool{}}
 	for _, e := range entries {
 		if d, ok := strings.CutPrefix(e, "@"); ok {
-			m.domains[d] = true
+			m.domains[emailKey("@" + d)[1:]] = true
 		} else {
-			m.addresses[e] = true
+			m.addresses[emailKey(e)] = true
 		}
 	}
 	return m
 }
 
-// lookup reports whether a normalised address is listed, itself or
-// through its domain or a parent domain; the listed domain is returned
-// ("" for a listed address).
+// emailKey is the form in which addresses and domains are compared: lower
+// case, and the domain in the ASCII form IDNA's lookup mapping (UTS #46)
+// gives it, so that "ｆｒａｕｄ.org", "FRAUD.org" and "fraud.org", or
+// "exämple.com" and "xn--exmple-cua.com", are one domain. A domain IDNA
+// refuses is kept in lower case.
+func emailKey(s string) string {
+	s = strings.ToLower(s)
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok {
+		return s
+	}
+	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = ascii
+	}
+	return local + "@" + domain
+}
+
+// lookup reports whether an address is listed, itself or through its
+// domain or a parent domain, compared by emailKey; the listed domain is
+// returned ("" for a listed address).
 func (m *emailMatcher) lookup(email string) (string, bool) {
 	if m == nil || email == "" {
 		return "", false
 	}
+	email = emailKey(email)
 	if m.addresses[email] {
 		return "", true
 	}
