@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
-	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -145,27 +143,6 @@ func parse(raw []byte, lookup func(string) (string, bool), req Requirements) (Co
 		return Config{}, err
 	}
 	return cfg, nil
-}
-
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces every ${NAME} with the variable's value and reports all
-// variables that are not set.
-func expandEnv(raw []byte, lookup func(string) (string, bool)) ([]byte, error) {
-	var missing []string
-	out := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
-		name := string(envRef.FindSubmatch(m)[1])
-		v, ok := lookup(name)
-		if !ok {
-			missing = append(missing, name)
-			return m
-		}
-		return []byte(v)
-	})
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("config: environment variables not set: %s", strings.Join(missing, ", "))
-	}
-	return out, nil
 }
 
 // Validate checks the configuration and returns every problem at once.

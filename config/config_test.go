@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,6 +50,47 @@ func TestParseExpandsEnvironment(t *testing.T) {
 
 	_, err = Parse([]byte("auth:\n  issuer: ${MISSING_ONE}\n  audience: ${MISSING_TWO}\n"), noEnv)
 	require.ErrorContains(t, err, "MISSING_ONE, MISSING_TWO")
+}
+
+// TestEnvironmentValuesAreOnlyText checks that a variable's value replaces
+// text inside one value and nothing more, whatever characters it holds.
+func TestEnvironmentValuesAreOnlyText(t *testing.T) {
+	file := `# the operator's secret comes from ${NOT_A_REFERENCE}
+auth:
+  issuer: https://idp.example
+operators:
+  - name: upstream
+    type: camara
+    prefixes: ["+34"]
+    options:
+      baseUrl: https://operator.example
+      tokenUrl: https://operator.example/token
+      clientId: gw
+      clientSecret: ${SECRET}
+`
+	for _, secret := range []string{
+		"Pa55 #word",
+		"Pa55\nstore:\n  options:\n    path: /tmp/evil.db\nlog:\n  level: debug",
+		"*anchor", `"quoted`, "[list", "key: value", "yes", "12345678", "null", "~", "${OTHER}",
+	} {
+		t.Run(secret, func(t *testing.T) {
+			cfg, err := Parse([]byte(file), func(k string) (string, bool) {
+				if k == "SECRET" {
+					return secret, true
+				}
+				return "", false
+			})
+			require.NoError(t, err)
+			require.Len(t, cfg.Operators, 1)
+			var opts struct {
+				ClientSecret string `json:"clientSecret"`
+			}
+			require.NoError(t, json.Unmarshal(cfg.Operators[0].Options, &opts))
+			assert.Equal(t, secret, opts.ClientSecret, "the value, whole and as text")
+			assert.Equal(t, "info", cfg.Log.Level, "no key was added")
+			assert.Equal(t, Default().Store, cfg.Store, "no key was added")
+		})
+	}
 }
 
 func TestParseListsEveryProblem(t *testing.T) {
