@@ -167,5 +167,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	s.logger.Info("stopped: every request in flight was answered")
 	return nil
 }

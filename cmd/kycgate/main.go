@@ -6,11 +6,14 @@
 //	kycgate subscribers import [-config FILE] FILE.json
 //	kycgate profiles import-list [-config FILE] -list NAME FILE
 //	kycgate profiles lists [-config FILE]
+//	kycgate nfc specimen|reader|partner-key|upload-key|lost-stolen-key|lost-stolen-import ...
 //	kycgate version
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,7 +34,14 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	// After the first signal the default handling is restored, so that a
+	// second one ends a shutdown that takes too long.
+	go func() { <-ctx.Done(); stop() }()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h printed the usage: asking for help is no failure.
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "kycgate:", err)
 		os.Exit(1)
 	}
@@ -43,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError()
 	}
 	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		_, err := fmt.Fprintln(stdout, usageError().Error())
+		return err
 	case "serve":
 		return serve(ctx, args[1:], stderr)
 	case "subscribers":
@@ -55,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "nfc":
 		return runNFC(ctx, args[1:], stdout, stderr)
 	case "version":
+		if len(args) > 1 {
+			return fmt.Errorf("version: unexpected argument %q", args[1])
+		}
 		_, err := fmt.Fprintln(stdout, "kycgate", version)
 		return err
 	default:
@@ -63,7 +79,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func usageError() error {
-	return fmt.Errorf("usage: kycgate serve [-config FILE] [-demo] | kycgate subscribers import [-config FILE] FILE.json | kycgate profiles import-list|lists ... | kycgate version")
+	return fmt.Errorf("usage: kycgate serve [-config FILE] [-demo] | kycgate subscribers import [-config FILE] FILE.json | kycgate profiles import-list|lists ... | kycgate nfc specimen|reader|partner-key|upload-key|lost-stolen-key|lost-stolen-import ... | kycgate version")
+}
+
+// parseFlagsOnly parses args into fs and refuses any argument left after
+// the flags: a command that takes none would otherwise ignore it (a
+// configuration file named without -config, say).
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (every option is a flag; see -h)", fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 // newLogger returns the JSON logger at the configured level.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -186,4 +187,35 @@ func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"version"}, &out, io.Discard))
 	assert.Contains(t, out.String(), "kycgate")
+}
+
+// TestArgumentsAreNeverIgnored checks that every command refuses an
+// argument it does not take, instead of running without it (a
+// configuration file named without -config would otherwise leave the
+// defaults in force).
+func TestArgumentsAreNeverIgnored(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "-demo", "my.yaml"},
+		{"serve", "my.yaml"},
+		{"profiles", "lists", "extra"},
+		{"nfc", "specimen", "extra"},
+		{"nfc", "partner-key", "extra"},
+		{"nfc", "upload-key", "extra"},
+		{"nfc", "lost-stolen-key", "extra"},
+		{"nfc", "lost-stolen-import", "-in", "a.csv", "-out", "b.json", "extra"},
+		{"version", "extra"},
+	} {
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		require.Error(t, err, "%v", args)
+		assert.Contains(t, err.Error(), "unexpected argument", "%v", args)
+	}
+}
+
+func TestHelpIsNoFailure(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"help"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "kycgate serve")
+	assert.Contains(t, out.String(), "kycgate nfc")
+	assert.ErrorIs(t, run(context.Background(), []string{"serve", "-h"}, io.Discard, io.Discard), flag.ErrHelp,
+		"main exits 0 on flag.ErrHelp")
 }

@@ -60,10 +60,16 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case "reader":
 		return nfcReader(ctx, args[1:], stdout, stderr)
 	case "partner-key":
+		if len(args) > 1 {
+			return fmt.Errorf("nfc partner-key: unexpected argument %q", args[1])
+		}
 		key, hash := partner.NewKey()
 		_, err := fmt.Fprintf(stdout, "api_key:        %s\napi_key_sha256: %s\n", key, hash)
 		return err
 	case "upload-key":
+		if len(args) > 1 {
+			return fmt.Errorf("nfc upload-key: unexpected argument %q", args[1])
+		}
 		key, err := seal.GenerateKey()
 		if err != nil {
 			return err
@@ -75,6 +81,9 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		_, err = fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(raw))
 		return err
 	case "lost-stolen-key":
+		if len(args) > 1 {
+			return fmt.Errorf("nfc lost-stolen-key: unexpected argument %q", args[1])
+		}
 		_, err := fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(randomBytes(loststolen.MinKeyBytes)))
 		return err
 	case "lost-stolen-import":
@@ -91,7 +100,7 @@ func nfcSpecimen(args []string, stdout, stderr io.Writer) error {
 	photo := fs.String("photo", "", "the holder's photo (JPEG or PNG) for DG2; without it DG2 holds a generated picture without a face")
 	out := fs.String("out", filepath.Join(demoDataDir, demoNFCDir), "folder for chip.json, csca.der and csca.crl")
 	revoked := fs.Bool("revoked", false, "write a CRL that revokes the chip's own document signer, to demonstrate DS_REVOKED")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	var face []byte
@@ -139,7 +148,7 @@ func nfcReader(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	wait := fs.Duration("wait", 5*time.Minute, "how long to poll for the partner's confirmation")
 	var selfies stringList
 	fs.Var(&selfies, "selfie", "a selfie image; repeat for num_images_liveness images (the first is reused when fewer are given)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *code == "" {

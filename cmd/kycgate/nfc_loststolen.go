@@ -21,7 +21,7 @@ func nfcLostStolenImport(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	in := fs.String("in", "", "CSV of issuing_state,document_number (MRZ values), one document per line")
 	out := fs.String("out", "", "the list file to write (nfc.lost_stolen.file)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" {

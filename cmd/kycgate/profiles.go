@@ -176,7 +176,7 @@ func showProfileLists(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("profiles lists", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML configuration file (defaults apply when omitted)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*configPath)

@@ -24,7 +24,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML configuration file (defaults apply when omitted)")
 	demo := fs.Bool("demo", false, "run on loopback with the built-in development issuer and demo subscribers")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfigFor(*configPath, config.Requirements{Issuer: !*demo})
