@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -145,6 +147,18 @@ func parse(raw []byte, lookup func(string) (string, bool), req Requirements) (Co
 	return cfg, nil
 }
 
+// nonPositive reports, in the order of their names so that the same file
+// always gets the same message, the durations that are not positive.
+func nonPositive(durations map[string]Duration) []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(durations)) {
+		if durations[name] <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be positive", name))
+		}
+	}
+	return errs
+}
+
 // Validate checks the configuration and returns every problem at once.
 func (c Config) Validate() error {
 	var errs []error
@@ -153,17 +167,13 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
 		add("server.listen: %v", err)
 	}
-	for name, d := range map[string]Duration{
+	errs = append(errs, nonPositive(map[string]Duration{
 		"server.read_header_timeout": c.Server.ReadHeaderTimeout,
 		"server.read_timeout":        c.Server.ReadTimeout,
 		"server.write_timeout":       c.Server.WriteTimeout,
 		"server.idle_timeout":        c.Server.IdleTimeout,
 		"server.shutdown_timeout":    c.Server.ShutdownTimeout,
-	} {
-		if d <= 0 {
-			add("%s: must be positive", name)
-		}
-	}
+	})...)
 	if c.Server.MaxBodyBytes < 1024 {
 		add("server.max_body_bytes: must be at least 1024")
 	}

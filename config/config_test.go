@@ -139,3 +139,13 @@ func TestLoadReadsFile(t *testing.T) {
 	_, err = Load(filepath.Join(t.TempDir(), "absent.yaml"))
 	require.Error(t, err)
 }
+
+func TestTheSameFileAlwaysGetsTheSameMessage(t *testing.T) {
+	file := []byte("server:\n  read_timeout: -1s\n  write_timeout: -1s\n  idle_timeout: -1s\nnfc:\n  code_ttl: -1s\n  upload_timeout: -1s\n")
+	_, first := Parse(file, noEnv)
+	require.Error(t, first)
+	for range 20 {
+		_, err := Parse(file, noEnv)
+		require.Equal(t, first.Error(), err.Error())
+	}
+}

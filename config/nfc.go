@@ -185,14 +185,10 @@ var partnerIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 func (n NFC) validate() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	for name, d := range map[string]Duration{
+	errs = append(errs, nonPositive(map[string]Duration{
 		"nfc.code_ttl": n.CodeTTL, "nfc.upload_timeout": n.UploadTimeout,
 		"nfc.sweep_interval": n.SweepInterval, "nfc.redeem.window": n.Redeem.Window,
-	} {
-		if d <= 0 {
-			add("%s: must be positive", name)
-		}
-	}
+	})...)
 	if n.MaxUploadBytes < 64<<10 {
 		add("nfc.max_upload_bytes: must be at least 65536")
 	}
@@ -241,9 +237,9 @@ func (n NFC) validatePartners() []error {
 			errs = append(errs, fmt.Errorf("%s.api_key_sha256: shared with another partner", at))
 		}
 		hashes[p.APIKeySHA256] = true
-		for field, raw := range map[string]string{"webhook": p.Webhook, "redirect_url": p.RedirectURL} {
-			if raw != "" && !n.acceptableURL(raw) {
-				errs = append(errs, fmt.Errorf("%s.%s: must be an absolute https URL", at, field))
+		for _, u := range []struct{ field, raw string }{{"webhook", p.Webhook}, {"redirect_url", p.RedirectURL}} {
+			if u.raw != "" && !n.acceptableURL(u.raw) {
+				errs = append(errs, fmt.Errorf("%s.%s: must be an absolute https URL", at, u.field))
 			}
 		}
 		if p.ConfirmationTimeout < 0 || p.NumImagesLiveness < 0 || p.NumImagesLiveness > n.MaxLivenessImages {

@@ -122,7 +122,7 @@ func (c Config) validateVerifications() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	v, m, w := c.Verifications, c.Media, c.Webhooks
-	for name, d := range map[string]Duration{
+	errs = append(errs, nonPositive(map[string]Duration{
 		"verifications.input_timeout": v.InputTimeout,
 		"verifications.step_timeout":  v.StepTimeout,
 		"verifications.poll_interval": v.PollInterval,
@@ -132,11 +132,7 @@ func (c Config) validateVerifications() []error {
 		"webhooks.max_backoff":        w.MaxBackoff,
 		"webhooks.delivery_window":    w.DeliveryWindow,
 		"webhooks.payload_retention":  w.PayloadRetention,
-	} {
-		if d <= 0 {
-			add("%s: must be positive", name)
-		}
-	}
+	})...)
 	if w.SecretKey != "" {
 		if _, err := ParseKey32(w.SecretKey); err != nil {
 			add("webhooks.secret_key: %v", err)
