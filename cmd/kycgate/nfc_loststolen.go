@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/kycgate/kycgate/internal/atomicfile"
 	"github.com/kycgate/kycgate/nfc/loststolen"
 )
 
@@ -45,8 +46,12 @@ func nfcLostStolenImport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, list.Marshal(), 0o600); err != nil {
-		return err
+	if n == 0 {
+		// Writing it would replace a list in force with an empty one.
+		return errors.New("nfc lost-stolen-import: the CSV holds no document; nothing was written")
+	}
+	if err := atomicfile.Write(*out, list.Marshal(), 0o600); err != nil {
+		return fmt.Errorf("nfc lost-stolen-import: write %s: %w", *out, err)
 	}
 	_, err = fmt.Fprintf(stdout, "%d documents read, %d distinct entries written to %s (key %s)\n",
 		n, list.Len(), *out, loststolen.KeyID(key))

@@ -178,4 +178,15 @@ func TestNFCLostStolenCommands(t *testing.T) {
 	require.ErrorContains(t, err, "line 2")
 	assert.NotContains(t, err.Error(), "L898902C4")
 	require.ErrorContains(t, run(ctx, []string{"nfc", "lost-stolen-import"}, io.Discard, io.Discard), "-in and -out")
+
+	// A CSV without any document would replace the list in force with an
+	// empty one: refused, the list stays.
+	require.NoError(t, os.WriteFile(plain, []byte("issuing_state,document_number\n# none this week\n"), 0o600))
+	require.ErrorContains(t, run(ctx, importArgs, io.Discard, io.Discard), "no document")
+	kept, err := os.ReadFile(list)
+	require.NoError(t, err)
+	assert.Equal(t, written, kept, "the list in force is untouched")
+	info, err := os.Stat(list)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 }

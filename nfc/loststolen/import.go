@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kycgate/kycgate/nfc/icao/mrz"
 )
@@ -31,7 +32,7 @@ func (l *List) Import(r io.Reader) (int, error) {
 			break
 		}
 		if err != nil {
-			return 0, fmt.Errorf("%w: line %d is not CSV", ErrImport, errorLine(err))
+			return 0, readError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(pending) == 0 && isHeader(record) {
@@ -39,6 +40,9 @@ func (l *List) Import(r io.Reader) (int, error) {
 		}
 		if len(record) != 2 || mrz.NormalizeValue(record[0]) == "" || mrz.NormalizeValue(record[1]) == "" {
 			return 0, fmt.Errorf("%w: line %d needs an issuing state and a document number", ErrImport, line)
+		}
+		if !utf8.ValidString(record[0]) || !utf8.ValidString(record[1]) {
+			return 0, fmt.Errorf("%w: line %d is not UTF-8 text", ErrImport, line)
 		}
 		if n := len(mrz.NormalizeValue(record[0])); n > 3 {
 			return 0, fmt.Errorf("%w: line %d: the issuing state is the MRZ's code of 1 to 3 letters", ErrImport, line)
@@ -51,15 +55,16 @@ func (l *List) Import(r io.Reader) (int, error) {
 	return len(pending), nil
 }
 
-// errorLine is the line a CSV reading error starts on. The reader's field
-// positions are not set when the line's first field is malformed, so the
-// line is taken from the error.
-func errorLine(err error) int {
+// readError words an error of the CSV reader: a malformed line by its
+// number (the reader's field positions are not set when the line's first
+// field is malformed, so the line is taken from the error), anything else
+// (the file cannot be read) as it is.
+func readError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return pe.StartLine
+		return fmt.Errorf("%w: line %d is not CSV", ErrImport, pe.StartLine)
 	}
-	return 0
+	return fmt.Errorf("%w: the file cannot be read: %v", ErrImport, err)
 }
 
 // isHeader recognises the optional header line.

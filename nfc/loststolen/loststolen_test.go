@@ -2,6 +2,7 @@ package loststolen
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -74,6 +75,7 @@ func TestImportRefusesWithoutQuotingValues(t *testing.T) {
 		"long state code":          "UTOPIA,L898902C3\n",
 		"broken quote":             "UTO,\"L898902C3\n",
 		"quote in the first field": "U\"TO,L898902C3\n",
+		"not UTF-8":                "D,C01X\xff\xfeL898902C\n",
 	} {
 		l, err := New(testKey)
 		require.NoError(t, err)
@@ -84,4 +86,14 @@ func TestImportRefusesWithoutQuotingValues(t *testing.T) {
 		}
 		assert.Zero(t, l.Len(), "%s: nothing is added from a refused file", name)
 	}
+	l, err := New(testKey)
+	require.NoError(t, err)
+	_, err = l.Import(failingReader{})
+	require.ErrorIs(t, err, ErrImport)
+	assert.Contains(t, err.Error(), "cannot be read: disk on fire", "a read error is reported as such")
 }
+
+// failingReader fails every read.
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
