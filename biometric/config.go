@@ -304,6 +304,22 @@ func (c Config) Validate() error {
 	if c.Video.FramesPerSecond < 0 || c.Video.MaxFrames < 0 || c.Video.MaxBytes < 0 {
 		errs = append(errs, errors.New("biometric: video limits must not be negative"))
 	}
+	if c.Video.Timeout < 0 || c.Video.MaxDuration < 0 {
+		errs = append(errs, errors.New("biometric: video.timeout and video.max_duration must not be negative"))
+	}
+	for _, f := range []struct {
+		key   string
+		value float64
+	}{
+		{"detector.score_threshold", c.Detector.ScoreThreshold},
+		{"detector.nms_threshold", c.Detector.NMSThreshold},
+		{"signals.min_liveness", c.Signals.MinLiveness},
+		{"signals.max_clipping", c.Signals.MaxClipping},
+	} {
+		if f.value < 0 || f.value > 1 {
+			errs = append(errs, fmt.Errorf("biometric: %s is a fraction: it must be between 0 and 1", f.key))
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -199,6 +199,19 @@ func TestConfigJSONAndValidation(t *testing.T) {
 	assert.Error(t, Config{Engine: EngineVector}.Validate(), "vector needs a model id")
 	assert.Error(t, Config{MaxInFlight: -1}.Validate())
 	assert.Error(t, Config{Calibration: &Calibration{}}.Validate())
+
+	for key, c := range map[string]Config{
+		"detector.score_threshold": {Detector: DetectorConfig{ScoreThreshold: 7}},
+		"detector.nms_threshold":   {Detector: DetectorConfig{NMSThreshold: -2}},
+		"signals.min_liveness":     {Signals: SignalThresholds{MinLiveness: 5}},
+		"signals.max_clipping":     {Signals: SignalThresholds{MaxClipping: -3}},
+		"video.timeout":            {Video: VideoConfig{Timeout: Duration(-5 * time.Second)}},
+		"video.max_duration":       {Video: VideoConfig{MaxDuration: Duration(-time.Second)}},
+	} {
+		err := c.Validate()
+		require.Error(t, err, key)
+		assert.Contains(t, err.Error(), key, "the message names the key")
+	}
 }
 
 func TestSpriteLayout(t *testing.T) {

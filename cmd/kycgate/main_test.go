@@ -211,6 +211,13 @@ func TestArgumentsAreNeverIgnored(t *testing.T) {
 	}
 }
 
+func TestSpecimenRefusesAnEmptyPhoto(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.jpg")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	err := run(context.Background(), []string{"nfc", "specimen", "-photo", empty, "-out", t.TempDir()}, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "is empty")
+}
+
 func TestHelpIsNoFailure(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"help"}, &out, io.Discard))

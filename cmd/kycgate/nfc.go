@@ -109,6 +109,9 @@ func nfcSpecimen(args []string, stdout, stderr io.Writer) error {
 		if face, err = os.ReadFile(*photo); err != nil {
 			return err
 		}
+		if len(face) == 0 {
+			return fmt.Errorf("nfc specimen: -photo %s is empty", *photo)
+		}
 	}
 	f, err := chipfile.Build(chipfile.Options{Photo: face, RevokeDocumentSigner: *revoked})
 	if err != nil {

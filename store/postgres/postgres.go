@@ -163,8 +163,9 @@ func poolConfig(cfg Config) (*pgxpool.Config, error) {
 	}
 	pc, err := pgxpool.ParseConfig(cfg.DSN)
 	if err != nil {
-		// pgx redacts the password from its parse errors.
-		return nil, fmt.Errorf("postgres store: parse connection string: %w", err)
+		// pgx's parse errors quote the connection string, which it can
+		// only partly redact when it cannot parse it: none of it is kept.
+		return nil, errors.New("postgres store: the connection string cannot be parsed: a postgres:// URL or key=value pairs are expected")
 	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns

@@ -205,7 +205,11 @@ func TestOptions(t *testing.T) {
 		{"bad schema", `{"dsn_env":"KYCGATE_TEST_OPT_DSN","schema":"Kyc; DROP"}`,
 			map[string]string{"KYCGATE_TEST_OPT_DSN": "host=/nowhere"}, "must be a lower-case identifier"},
 		{"unparsable dsn", `{"dsn_env":"KYCGATE_TEST_OPT_DSN"}`,
-			map[string]string{"KYCGATE_TEST_OPT_DSN": "postgres://kyc:s3cretpw@db:notaport/kycgate"}, "parse connection string"},
+			map[string]string{"KYCGATE_TEST_OPT_DSN": "postgres://kyc:s3cretpw@db:notaport/kycgate"}, "connection string cannot be parsed"},
+		{"neither a URL nor key=value pairs", `{"dsn_env":"KYCGATE_TEST_OPT_DSN"}`,
+			map[string]string{"KYCGATE_TEST_OPT_DSN": "s3cretpw"}, "connection string cannot be parsed"},
+		{"password with a space", `{"dsn_env":"KYCGATE_TEST_OPT_DSN"}`,
+			map[string]string{"KYCGATE_TEST_OPT_DSN": "host=h password=xx s3cretpw port=abc"}, "connection string cannot be parsed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
