@@ -22,6 +22,7 @@ type hook struct {
 	eventID   string
 	eventName string
 	signature string
+	timestamp string
 	raw       []byte
 	body      map[string]any
 }
@@ -49,7 +50,7 @@ func (r *receiver) url() string { return r.server.URL + "/hooks" }
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	raw, _ := io.ReadAll(req.Body)
 	h := hook{eventID: req.Header.Get("x-event-id"), eventName: req.Header.Get("x-event-name"),
-		signature: req.Header.Get("x-signature"), raw: raw}
+		signature: req.Header.Get("x-signature"), timestamp: req.Header.Get("x-event-timestamp"), raw: raw}
 	_ = json.Unmarshal(raw, &h.body)
 	r.mu.Lock()
 	r.hooks = append(r.hooks, h)
@@ -115,6 +116,7 @@ func (r *receiver) requireSigned(hooks []hook) {
 		seen[h.eventID] = true
 		ts, _ := h.body["timestamp"].(string)
 		assert.Regexp(r.t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`, ts, "timestamp like the seed's")
+		assert.Equal(r.t, ts, h.timestamp, "x-event-timestamp of %s is the body's timestamp", h.eventName)
 	}
 }
 

@@ -198,6 +198,7 @@ func (s *Service) events(ctx context.Context, v *verification, specs ...eventSpe
 			URL:        flow.Settings.WebhookURL,
 			Secret:     flow.Settings.WebhookSecret,
 			Payload:    payload,
+			At:         now,
 		}))
 	}
 	return out, nil

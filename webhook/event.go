@@ -21,6 +21,10 @@ type Message struct {
 	Secret string
 	// Payload is the JSON body.
 	Payload []byte
+	// At is when the event happened, sent as x-event-timestamp; the
+	// producer passes the time its payload states, so that header and body
+	// agree. Zero means the time the event is made.
+	At time.Time
 }
 
 // newEvent returns the outbox row for m: a fresh event id, pending and due at

@@ -57,7 +57,11 @@ func (w *Worker) Guard() Guard { return w.cfg.Guard }
 // configured delivery window, its signing secret sealed when Secrets is
 // configured.
 func (w *Worker) NewEvent(m Message) store.OutboxEvent {
-	e := newEvent(m, w.now(), w.cfg.DeliveryWindow)
+	at := m.At
+	if at.IsZero() {
+		at = w.now()
+	}
+	e := newEvent(m, at, w.cfg.DeliveryWindow)
 	e.Secret = w.cfg.Secrets.Seal(e.Secret, secretRecord(e.ID))
 	return e
 }
