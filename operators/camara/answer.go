@@ -20,7 +20,12 @@ import (
 func (a *Adapter) answer(ctx context.Context, call operators.Call, res *http.Response, raw []byte) (kycmatch.Response, error) {
 	status := res.StatusCode
 	if status != http.StatusOK && (status < 400 || status >= 500) {
-		return nil, a.unavailable(fmt.Errorf("answered status %d", status))
+		e := a.unavailable(fmt.Errorf("answered status %d", status))
+		if seconds, ok := retryAfter(res); ok && status == http.StatusServiceUnavailable {
+			// The operator said when it expects to be back: so is the caller.
+			e = e.WithRetryAfter(seconds)
+		}
+		return nil, e
 	}
 	if err := a.operation.ValidateResponse(ctx, status, res.Header, raw); err != nil {
 		return nil, a.unavailable(err)
@@ -61,10 +66,20 @@ func (a *Adapter) upstreamError(res *http.Response, raw []byte) error {
 		return a.unavailable(fmt.Errorf("the operator refused the gateway's request: %d %s", body.Status, body.Code))
 	}
 	e := passThrough(body)
-	if seconds, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && seconds > 0 {
-		e = e.WithRetryAfter(min(seconds, maxRetryAfterSeconds))
+	if seconds, ok := retryAfter(res); ok {
+		e = e.WithRetryAfter(seconds)
 	}
 	return e
+}
+
+// retryAfter reads an operator's Retry-After given in seconds, capped at
+// maxRetryAfterSeconds.
+func retryAfter(res *http.Response) (int, bool) {
+	seconds, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	if err != nil || seconds <= 0 {
+		return 0, false
+	}
+	return min(seconds, maxRetryAfterSeconds), true
 }
 
 // maxRetryAfterSeconds caps the Retry-After passed on from an operator: a

@@ -318,6 +318,14 @@ func TestRetryAfterOfAnOperator(t *testing.T) {
 		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
 		assert.Equal(t, 3600, requireCode(t, err, camaraerr.ErrTooManyRequests).RetryAfter)
 	})
+	t.Run("an operator's 503 passes its Retry-After on", func(t *testing.T) {
+		u := newFaultyUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		})
+		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
+		assert.Equal(t, 30, requireCode(t, err, camaraerr.ErrUnavailable).RetryAfter)
+	})
 	t.Run("not a number: unavailable, the value kept out of the cause", func(t *testing.T) {
 		u := newFaultyUpstream(t, tooMany("soon, Federica Sanchez Arjona"))
 		_, err := match(t, guarded(t, u.server.URL, faultPolicy(), &camaratest.LogBuffer{}), faultCall)
