@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 )
 
 // Requirements are what a command needs of the configuration beyond its
@@ -14,6 +15,10 @@ type Requirements struct {
 	// as the development issuer then provides it; commands that verify no
 	// token do not need it.
 	Issuer bool
+	// StoreTypes and OperatorTypes, when set, are the store and adapter
+	// types compiled into the binary: a configuration naming another is
+	// refused with every other problem, before anything is started.
+	StoreTypes, OperatorTypes []string
 }
 
 // LoadFor is Load that also checks req.
@@ -34,6 +39,14 @@ func (c Config) ValidateFor(req Requirements) error {
 	}
 	if req.Issuer && c.Auth.Issuer == "" {
 		errs = append(errs, errors.New("auth.issuer: required (only serve --demo runs without one)"))
+	}
+	if req.StoreTypes != nil && c.Store.Type != "" && !slices.Contains(req.StoreTypes, c.Store.Type) {
+		errs = append(errs, fmt.Errorf("store.type: %q is not one of %v", c.Store.Type, req.StoreTypes))
+	}
+	for i, op := range c.Operators {
+		if req.OperatorTypes != nil && op.Type != "" && !slices.Contains(req.OperatorTypes, op.Type) {
+			errs = append(errs, fmt.Errorf("operators[%d].type: %q is not one of %v", i, op.Type, req.OperatorTypes))
+		}
 	}
 	return errors.Join(errs...)
 }

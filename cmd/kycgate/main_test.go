@@ -136,10 +136,22 @@ func TestServeDemoRefusesNonLoopback(t *testing.T) {
 func TestServeRefusesInvalidConfigListingEveryProblem(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.yaml")
-	require.NoError(t, os.WriteFile(path, []byte("server:\n  listen: nowhere\nlog:\n  level: loud\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(`server:
+  listen: nowhere
+log:
+  level: loud
+store:
+  type: mysql
+operators:
+  - name: x
+    type: nosuch
+    prefixes: ["+34"]
+`), 0o600))
 	err := run(context.Background(), []string{"serve", "-config", path}, io.Discard, io.Discard)
 	require.ErrorContains(t, err, "server.listen")
 	require.ErrorContains(t, err, "log.level")
+	require.ErrorContains(t, err, `store.type: "mysql" is not one of`, "unknown types are listed with the rest")
+	require.ErrorContains(t, err, `operators[0].type: "nosuch" is not one of`)
 }
 
 func TestSubscribersImport(t *testing.T) {

@@ -27,7 +27,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfigFor(*configPath, config.Requirements{Issuer: !*demo})
+	cfg, err := loadConfigFor(*configPath, config.Requirements{
+		Issuer: !*demo, StoreTypes: store.Types(), OperatorTypes: operators.Types(),
+	})
 	if err != nil {
 		return err
 	}
