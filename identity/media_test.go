@@ -2,7 +2,10 @@ package identity_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -185,4 +188,39 @@ func TestDeletingWhileInputsArriveLeavesNothingHalfDone(t *testing.T) {
 	for _, line := range strings.Split(e.logs.String(), "\n") {
 		assert.NotContains(t, line, `"level":"ERROR"`, "a race with the deletion is no server fault")
 	}
+}
+
+// failingDeletes is a media store whose deletions fail, as a full or
+// broken disk makes them.
+type failingDeletes struct{ media.Store }
+
+func (failingDeletes) DeletePrefix(context.Context, string) error {
+	return errors.New("input/output error")
+}
+
+// TestAFailedDeletionCanBeAskedAgain checks that a deletion whose files
+// cannot be removed leaves the verification in place, so that asking again
+// (once the disk is fixed) removes the files too, instead of a record gone
+// and files nobody can reach any more.
+func TestAFailedDeletionCanBeAskedAgain(t *testing.T) {
+	e := newEnv(t, envOptions{engine: noneEngine()})
+	flow := e.createFlow(merchantA, identity.StepSelfie)
+	done, _ := e.verifySelfie(flow, "", nil, noFacePhoto(t))
+	id := done["id"].(string)
+	files, err := media.NewFilesystem(filepath.Join(e.dir, "media"))
+	require.NoError(t, err)
+	signer, err := media.NewSigner(testSigningKey)
+	require.NoError(t, err)
+	broken, err := identity.New(identity.Config{PublicURL: "https://kyc.example.test", PollInterval: 20 * time.Millisecond},
+		identity.Deps{Store: e.store, Engine: noneEngine(), Media: failingDeletes{files}, Webhooks: e.worker, TemplateKey: testTemplateKey,
+			Secrets: testSecrets(t, nil), Logger: slog.New(slog.DiscardHandler), URLs: media.NewURLs("https://kyc.example.test", signer, time.Hour)})
+	require.NoError(t, err)
+
+	require.Error(t, broken.DeleteVerification(context.Background(), merchantA, id))
+	require.Equal(t, http.StatusOK, e.get(merchantA, id).status, "the verification is still there to be deleted again")
+
+	r := e.call(http.MethodDelete, "/v2/verifications/"+id, e.token(merchantA), nil, "")
+	require.Equal(t, http.StatusNoContent, r.status, "body: %s", r.body)
+	_, err = os.Stat(filepath.Join(e.dir, "media", id))
+	assert.True(t, os.IsNotExist(err), "its files are gone with it")
 }

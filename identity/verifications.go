@@ -137,19 +137,26 @@ func (s *Service) DeleteVerification(ctx context.Context, merchantID, id string)
 	if _, err := s.load(ctx, merchantID, id); err != nil {
 		return err
 	}
-	// The record goes first: from then on the verification is gone for
-	// every reader, and an upload racing this call fails to save its state
-	// and removes its own files (see SendInput), so nothing is left
-	// half-deleted whatever the order of events.
+	// The files go first, so that a deletion that fails can be asked
+	// again: the record, still there, leads back to them. The record goes
+	// next; then the files once more, for any that an upload or a step
+	// racing this call wrote meanwhile (an upload whose state can no
+	// longer be saved also removes its own, see SendInput). The deletion
+	// does not stop with the request: a client that goes away must not
+	// leave half of it done.
+	ctx = context.WithoutCancel(ctx)
+	prefix := id + "/"
+	if err := s.deleteMedia(ctx, prefix); err != nil {
+		return fmt.Errorf("identity: delete media: %w", err)
+	}
 	if err := s.store.DeleteVerification(ctx, merchantID, id); errors.Is(err, store.ErrNotFound) {
 		return notFound("verification")
 	} else if err != nil {
 		return err
 	}
-	if err := s.deleteMedia(ctx, id+"/"); err != nil {
-		// The record is gone but some files stayed: say so without
-		// pretending the verification still exists.
-		s.logger.Error("deleting a deleted verification's media failed", "verification_id", id, "merchant_id", merchantID, "error", err.Error())
+	if err := s.deleteMedia(ctx, prefix); err != nil {
+		s.logger.Error("deleting the files a racing upload wrote to a deleted verification failed",
+			"verification_id", id, "merchant_id", merchantID, "error", err.Error())
 		return fmt.Errorf("identity: delete media: %w", err)
 	}
 	s.logger.Info("verification deleted", "verification_id", id, "merchant_id", merchantID)
