@@ -96,7 +96,7 @@ func TestListErrorsAreCapped(t *testing.T) {
 }
 
 func TestIPMatcherFindsTheMostSpecificRange(t *testing.T) {
-	m, err := newIPMatcher([]string{"10.0.0.0/8", "10.1.0.0/16", "192.0.2.7/32", "2001:db8::/32"})
+	m, err := newIPMatcher([]string{"10.0.0.0/8", "10.1.0.0/16", "192.0.2.7/32", "2001:db8::/32", "64:ff9b::c633:6401/128"})
 	require.NoError(t, err)
 	tests := []struct {
 		addr string
@@ -109,6 +109,7 @@ func TestIPMatcherFindsTheMostSpecificRange(t *testing.T) {
 		{"64:ff9b::192.0.2.7", "192.0.2.7/32"},
 		{"::192.0.2.7", "192.0.2.7/32"},
 		{"::1", ""},
+		{"64:ff9b::198.51.100.1", "64:ff9b::c633:6401/128"},
 		{"2001:db8:1::5", "2001:db8::/32"},
 		{"192.0.2.8", ""},
 		{"11.0.0.1", ""},

@@ -58,7 +58,19 @@ func (m *ipMatcher) lookup(addr netip.Addr) (netip.Prefix, bool) {
 	if m == nil || !addr.IsValid() {
 		return netip.Prefix{}, false
 	}
-	addr = embeddedIPv4(addr)
+	addr = addr.Unmap()
+	if p, ok := m.lookupAs(addr); ok {
+		return p, true
+	}
+	// A listed IPv4 address also matches the IPv6 forms that carry it.
+	if v4 := embeddedIPv4(addr); v4 != addr {
+		return m.lookupAs(v4)
+	}
+	return netip.Prefix{}, false
+}
+
+// lookupAs looks addr up, as written, in the ranges of its family.
+func (m *ipMatcher) lookupAs(addr netip.Addr) (netip.Prefix, bool) {
 	lengths := m.lengths6
 	if addr.Is4() {
 		lengths = m.lengths4
