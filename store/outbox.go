@@ -90,6 +90,11 @@ type AttemptOutcome struct {
 	Status string
 	// NextAttemptAt is when a pending event is due again.
 	NextAttemptAt time.Time
+	// DecidedWith is the event's DeliverBy as the worker read it when it
+	// claimed the event. When the event was redelivered during the
+	// attempt (its DeliverBy moved), a failed outcome does not stand: the
+	// event stays pending, due at NextAttemptAt, as the redelivery asked.
+	DecidedWith time.Time
 }
 
 // EventQuery filters the events a merchant lists.
@@ -139,4 +144,15 @@ type Outbox interface {
 	// delivery (status pending, due or not, leased or not), across every
 	// merchant: the outbox depth.
 	CountPendingEvents(ctx context.Context) (int, error)
+}
+
+// KeepRedelivery is the outcome a store records when the event's stored
+// DeliverBy is deliverBy: a failure decided with an earlier delivery window
+// than the stored one (the event was redelivered during the attempt) makes
+// the event pending again instead, due at the outcome's NextAttemptAt.
+func KeepRedelivery(outcome AttemptOutcome, deliverBy time.Time) AttemptOutcome {
+	if outcome.Status == EventFailed && !outcome.DecidedWith.IsZero() && deliverBy.After(outcome.DecidedWith) {
+		outcome.Status = EventPending
+	}
+	return outcome
 }

@@ -155,6 +155,7 @@ func (w *Worker) deliver(ctx context.Context, e store.OutboxEvent) {
 		attempt.Error = describe(err)
 		outcome = w.failure(e, err)
 	}
+	outcome.DecidedWith = e.DeliverBy
 	if rerr := w.store.RecordAttempt(ctx, attempt, outcome); errors.Is(rerr, store.ErrNotFound) {
 		// The event was deleted with its resource during the attempt:
 		// there is nothing left to record or to retry.

@@ -117,13 +117,15 @@ func (s *Store) ClaimEvents(ctx context.Context, now time.Time, lease time.Durat
 func (s *Store) RecordAttempt(ctx context.Context, a store.DeliveryAttempt, outcome store.AttemptOutcome) error {
 	return s.inTx(ctx, "record attempt", func(tx pgx.Tx) error {
 		var attempts int
-		err := tx.QueryRow(ctx, `SELECT attempts FROM webhook_events WHERE id = $1 FOR UPDATE`, a.EventID).Scan(&attempts)
+		var deliverBy time.Time
+		err := tx.QueryRow(ctx, `SELECT attempts, deliver_by FROM webhook_events WHERE id = $1 FOR UPDATE`, a.EventID).Scan(&attempts, &deliverBy)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
+		outcome = store.KeepRedelivery(outcome, deliverBy)
 		const insertAttempt = `INSERT INTO webhook_attempts (event_id, number, at, duration_us, status_code, error)
 VALUES ($1, $2, $3, $4, $5, $6)`
 		if _, err := tx.Exec(ctx, insertAttempt, a.EventID, attempts+1, storedTime(a.At),

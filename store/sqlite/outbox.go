@@ -100,13 +100,19 @@ func (s *Store) ClaimEvents(ctx context.Context, now time.Time, lease time.Durat
 func (s *Store) RecordAttempt(ctx context.Context, a store.DeliveryAttempt, outcome store.AttemptOutcome) error {
 	return s.txWrite(ctx, "record attempt", func(tx *sql.Tx) error {
 		var attempts int
-		err := tx.QueryRowContext(ctx, `SELECT attempts FROM webhook_events WHERE id = ?`, a.EventID).Scan(&attempts)
+		var deliverBy string
+		err := tx.QueryRowContext(ctx, `SELECT attempts, deliver_by FROM webhook_events WHERE id = ?`, a.EventID).Scan(&attempts, &deliverBy)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
+		stored, err := parseTime(deliverBy)
+		if err != nil {
+			return err
+		}
+		outcome = store.KeepRedelivery(outcome, stored)
 		const insertAttempt = `INSERT INTO webhook_attempts (event_id, number, at, duration_us, status_code, error)
 VALUES (?, ?, ?, ?, ?, ?)`
 		if _, err := tx.ExecContext(ctx, insertAttempt, a.EventID, attempts+1, formatTime(a.At),

@@ -189,4 +189,20 @@ func testRequeue(t *testing.T, s store.Store, at time.Time) {
 	for _, d := range during {
 		assert.NotEqual(t, e.ID, d.ID, "a leased event is not claimed twice")
 	}
+
+	// The worker holding it gives up, deciding with the window it claimed
+	// the event with: the redelivery asked meanwhile still stands.
+	require.NoError(t, s.RecordAttempt(ctx, store.DeliveryAttempt{EventID: e.ID, At: now, Error: "timeout"},
+		store.AttemptOutcome{Status: store.EventFailed, NextAttemptAt: now, DecidedWith: claimed[0].DeliverBy}))
+	after, _, err := s.GetEvent(ctx, merchant, e.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.EventPending, after.Status, "redelivered during its last attempt, the event is not given up")
+	assert.True(t, now.Equal(after.NextAttemptAt), "and is due at once")
+
+	// A failure decided with the current window stands.
+	require.NoError(t, s.RecordAttempt(ctx, store.DeliveryAttempt{EventID: e.ID, At: now, Error: "timeout"},
+		store.AttemptOutcome{Status: store.EventFailed, NextAttemptAt: now, DecidedWith: after.DeliverBy}))
+	final, _, err := s.GetEvent(ctx, merchant, e.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.EventFailed, final.Status)
 }
