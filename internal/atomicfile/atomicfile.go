@@ -11,9 +11,14 @@ import (
 )
 
 // Write replaces the file at path with data, readable as perm. The folder
-// must exist. On failure the target is left as it was and the temporary
+// must exist. A path that is a symbolic link is followed, so that the file
+// it names is replaced and the link stays (as a mounted secret or list
+// file expects). On failure the target is left as it was and the temporary
 // file is removed.
 func Write(path string, data []byte, perm fs.FileMode) error {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("create a temporary file: %w", err)
@@ -28,6 +33,20 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replace the file: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir flushes a folder's entries, so that a rename in it survives a
+// crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open the folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync the folder: %w", err)
 	}
 	return nil
 }

@@ -26,9 +26,28 @@ func TestWriteReplacesWholeWithTheMode(t *testing.T) {
 	assert.Len(t, entries, 1, "no temporary file is left")
 }
 
-func TestWriteIntoAMissingFolderLeavesNothing(t *testing.T) {
-	err := Write(filepath.Join(t.TempDir(), "missing", "f"), []byte("x"), 0o600)
-	require.Error(t, err)
+func TestWriteIntoAMissingFolderFails(t *testing.T) {
+	dir := t.TempDir()
+	require.Error(t, Write(filepath.Join(dir, "missing", "f"), []byte("x"), 0o600))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing was created")
+}
+
+func TestWriteFollowsASymbolicLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	require.NoError(t, os.WriteFile(real, []byte("old"), 0o600))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(real, link))
+
+	require.NoError(t, Write(link, []byte("new"), 0o600))
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, info.Mode()&os.ModeSymlink, "the link stays a link")
+	got, err := os.ReadFile(real)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(got), "the file it names is replaced")
 }
 
 func TestAFailedRenameKeepsTheTarget(t *testing.T) {
@@ -40,4 +59,7 @@ func TestAFailedRenameKeepsTheTarget(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file is left")
+	inside, err := os.ReadFile(filepath.Join(target, "inside"))
+	require.NoError(t, err)
+	assert.Equal(t, "x", string(inside), "the target is intact")
 }
