@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -138,6 +139,18 @@ func parse(raw []byte, lookup func(string) (string, bool), req Requirements) (Co
 		return Config{}, err
 	}
 	cfg := Default()
+	if unknown := unknownKeys(expanded); len(unknown) > 0 {
+		// Every misspelt key is listed, with every other problem of the
+		// values the file does spell right.
+		errs := []error{fmt.Errorf("config: unknown keys: %s", strings.Join(unknown, ", "))}
+		if err := yaml.Unmarshal(expanded, &cfg); err != nil {
+			return Config{}, errors.Join(append(errs, fmt.Errorf("config: %w", err))...)
+		}
+		if err := cfg.ValidateFor(req); err != nil {
+			errs = append(errs, err)
+		}
+		return Config{}, errors.Join(errs...)
+	}
 	if err := yaml.UnmarshalStrict(expanded, &cfg); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}

@@ -149,3 +149,31 @@ func TestTheSameFileAlwaysGetsTheSameMessage(t *testing.T) {
 		require.Equal(t, first.Error(), err.Error())
 	}
 }
+
+func TestEveryUnknownKeyIsListedWithItsPath(t *testing.T) {
+	_, err := Parse([]byte(`
+server:
+  lisen: 127.0.0.1:8080
+foo: 1
+log:
+  level: loud
+operators:
+  - name: a
+    type: local
+    prefix: ["+34"]
+    options: {anything: goes, here: [1, 2]}
+nfc:
+  partners:
+    - {id: acme, api_key_sha256: x, bogus: true}
+biometric:
+  detector: {score_threshhold: 0.5}
+`), noEnv)
+	require.Error(t, err)
+	for _, want := range []string{
+		"server.lisen", "foo", "operators[0].prefix", "nfc.partners[0].bogus", "biometric.detector.score_threshhold",
+		"log.level", // the values spelt right are still checked
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "anything", "adapter options are the adapter's to read")
+}
