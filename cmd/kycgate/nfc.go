@@ -40,8 +40,9 @@ const (
 
 // nfcUsage lists the nfc sub-commands.
 const nfcUsage = `usage:
-  kycgate nfc specimen [-photo FILE] [-out DIR]    write a demo chip signed by a demo CSCA
-  kycgate nfc reader -code CODE [-gateway URL] [-chip FILE] [-selfie FILE]...
+  kycgate nfc specimen [-photo FILE] [-out DIR] [-revoked]
+                                                   write a demo chip signed by a demo CSCA
+  kycgate nfc reader -code CODE [-gateway URL] [-chip FILE] [-selfie FILE]... [-wait DURATION]
                                                    play the reader app: redeem, seal, upload, poll
   kycgate nfc partner-key                          print a new partner api_key and its api_key_sha256
   kycgate nfc upload-key                           print a new nfc.upload_key
