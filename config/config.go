@@ -138,24 +138,24 @@ func parse(raw []byte, lookup func(string) (string, bool), req Requirements) (Co
 	if err != nil {
 		return Config{}, err
 	}
-	cfg := Default()
+	// Every misspelt key is listed, with every problem of the values the
+	// file does spell right; the strict decoder, which stops at the first
+	// unknown key, is for files without any.
+	var errs []error
+	decode := yaml.UnmarshalStrict
 	if unknown := unknownKeys(expanded); len(unknown) > 0 {
-		// Every misspelt key is listed, with every other problem of the
-		// values the file does spell right.
-		errs := []error{fmt.Errorf("config: unknown keys: %s", strings.Join(unknown, ", "))}
-		if err := yaml.Unmarshal(expanded, &cfg); err != nil {
-			return Config{}, errors.Join(append(errs, fmt.Errorf("config: %w", err))...)
-		}
-		if err := cfg.ValidateFor(req); err != nil {
-			errs = append(errs, err)
-		}
-		return Config{}, errors.Join(errs...)
+		errs = append(errs, fmt.Errorf("config: unknown keys: %s", strings.Join(unknown, ", ")))
+		decode = yaml.Unmarshal
 	}
-	if err := yaml.UnmarshalStrict(expanded, &cfg); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+	cfg := Default()
+	if err := decode(expanded, &cfg); err != nil {
+		return Config{}, errors.Join(append(errs, fmt.Errorf("config: %w", err))...)
 	}
 	if err := cfg.ValidateFor(req); err != nil {
-		return Config{}, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
 	}
 	return cfg, nil
 }

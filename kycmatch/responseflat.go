@@ -83,7 +83,7 @@ func flatOutcome(a Attribute, ans flatAnswer) (Outcome, bool) {
 	if !ans.resultIsJSONString || validResult(r) != r {
 		return Outcome{}, false
 	}
-	o := Outcome{Result: validResult(r)}
+	o := Outcome{Result: r}
 	if !ans.hasScore || !a.Scored || o.Result != False {
 		return o, true
 	}

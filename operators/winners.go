@@ -20,8 +20,7 @@ type numberKey [sha256.Size]byte
 // bounded (least recently used out first), its entries expire, and it is
 // safe for concurrent use.
 type winnerCache struct {
-	secret []byte
-	// macs recycles HMAC states keyed with secret, one per concurrent
+	// macs recycles HMAC states keyed with a random secret, one per concurrent
 	// caller, rather than building one per lookup.
 	macs sync.Pool
 	size int
@@ -46,7 +45,6 @@ func newWinnerCache(size int, ttl time.Duration) *winnerCache {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret) // crypto/rand.Read never fails
 	c := &winnerCache{
-		secret:  secret,
 		size:    size,
 		ttl:     ttl,
 		now:     time.Now,

@@ -68,8 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "nfc":
 		return runNFC(ctx, args[1:], stdout, stderr)
 	case "version":
-		if len(args) > 1 {
-			return fmt.Errorf("version: unexpected argument %q", args[1])
+		if err := noArgs("version", args[1:]); err != nil {
+			return err
 		}
 		_, err := fmt.Fprintln(stdout, "kycgate", version)
 		return err
@@ -89,8 +89,16 @@ func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q (every option is a flag; see -h)", fs.Name(), fs.Arg(0))
+	if err := noArgs(fs.Name(), fs.Args()); err != nil {
+		return fmt.Errorf("%w (every option is a flag; see -h)", err)
+	}
+	return nil
+}
+
+// noArgs refuses the arguments rest left to command, which takes none.
+func noArgs(command string, rest []string) error {
+	if len(rest) > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", command, rest[0])
 	}
 	return nil
 }

@@ -61,15 +61,15 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case "reader":
 		return nfcReader(ctx, args[1:], stdout, stderr)
 	case "partner-key":
-		if len(args) > 1 {
-			return fmt.Errorf("nfc partner-key: unexpected argument %q", args[1])
+		if err := noArgs("nfc partner-key", args[1:]); err != nil {
+			return err
 		}
 		key, hash := partner.NewKey()
 		_, err := fmt.Fprintf(stdout, "api_key:        %s\napi_key_sha256: %s\n", key, hash)
 		return err
 	case "upload-key":
-		if len(args) > 1 {
-			return fmt.Errorf("nfc upload-key: unexpected argument %q", args[1])
+		if err := noArgs("nfc upload-key", args[1:]); err != nil {
+			return err
 		}
 		key, err := seal.GenerateKey()
 		if err != nil {
@@ -82,8 +82,8 @@ func runNFC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		_, err = fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(raw))
 		return err
 	case "lost-stolen-key":
-		if len(args) > 1 {
-			return fmt.Errorf("nfc lost-stolen-key: unexpected argument %q", args[1])
+		if err := noArgs("nfc lost-stolen-key", args[1:]); err != nil {
+			return err
 		}
 		_, err := fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(randomBytes(loststolen.MinKeyBytes)))
 		return err

@@ -7,7 +7,10 @@
 // reach a store and fail there as a server error.
 package jsonlimit
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // MaxDepth is the deepest nesting of objects and arrays accepted. Every
 // API's documents nest a few levels; merchants' free-form metadata gets
@@ -18,7 +21,7 @@ var (
 	// ErrNUL reports a string holding the NUL character (\u0000).
 	ErrNUL = errors.New("JSON text must not contain the NUL character (\\u0000)")
 	// ErrTooDeep reports objects or arrays nested deeper than MaxDepth.
-	ErrTooDeep = errors.New("JSON text must not nest objects and arrays more than 64 levels deep")
+	ErrTooDeep = fmt.Errorf("JSON text must not nest objects and arrays more than %d levels deep", MaxDepth)
 )
 
 // Check returns ErrNUL or ErrTooDeep when valid, which must already be
