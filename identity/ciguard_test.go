@@ -14,7 +14,7 @@ import (
 func TestMissingAssetsFailInCI(t *testing.T) {
 	empty := t.TempDir()
 	t.Setenv(biometric.ModelsDirEnv, empty)
-	t.Setenv("KYCGATE_FACES_DIR", empty+"/none")
+	t.Setenv(testassets.FacesDirEnv, empty+"/none")
 	t.Setenv("PATH", empty)
 	helpers := map[string]func(testing.TB){
 		"models": func(tb testing.TB) { sharedEngine(tb) },

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 
@@ -228,11 +227,8 @@ func (s *Service) SendInput(ctx context.Context, merchantID, id string, in Input
 			return nil, err
 		}
 		err = s.storeInputs(ctx, v, in)
-		if (errors.Is(err, store.ErrConflict) || errors.Is(err, fs.ErrNotExist)) && attempt < 3 {
-			// Processing or another upload changed the verification, or a
-			// deletion emptied its folder while a file was being written:
-			// check again.
-			continue
+		if errors.Is(err, store.ErrConflict) && attempt < 3 {
+			continue // processing or another upload changed it: check again
 		}
 		if err != nil && s.deleted(ctx, merchantID, id) {
 			// Deleted while the files were written: storeInputs removed

@@ -102,7 +102,7 @@ func (s *Service) process(ctx context.Context, rec store.Verification) {
 // deleted verification stays on disk.
 func (s *Service) abort(ctx context.Context, log *slog.Logger, v *verification, err error) {
 	if ctx.Err() == nil && s.deleted(ctx, v.MerchantID, v.ID) {
-		if err := s.deleteMedia(ctx, v.ID+"/"); err != nil {
+		if err := s.media.DeletePrefix(ctx, v.ID+"/"); err != nil {
 			log.Error("deleting a deleted verification's media failed", "error", err.Error())
 		}
 		log.Info("processing stopped: the verification was deleted")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"time"
 
 	"github.com/kycgate/kycgate/camara"
 	"github.com/kycgate/kycgate/store"
@@ -146,7 +145,7 @@ func (s *Service) DeleteVerification(ctx context.Context, merchantID, id string)
 	// leave half of it done.
 	ctx = context.WithoutCancel(ctx)
 	prefix := id + "/"
-	if err := s.deleteMedia(ctx, prefix); err != nil {
+	if err := s.media.DeletePrefix(ctx, prefix); err != nil {
 		return fmt.Errorf("identity: delete media: %w", err)
 	}
 	if err := s.store.DeleteVerification(ctx, merchantID, id); errors.Is(err, store.ErrNotFound) {
@@ -154,31 +153,12 @@ func (s *Service) DeleteVerification(ctx context.Context, merchantID, id string)
 	} else if err != nil {
 		return err
 	}
-	if err := s.deleteMedia(ctx, prefix); err != nil {
-		s.logger.Error("deleting the files a racing upload wrote to a deleted verification failed",
-			"verification_id", id, "merchant_id", merchantID, "error", err.Error())
-		return fmt.Errorf("identity: delete media: %w", err)
+	if err := s.media.DeletePrefix(ctx, prefix); err != nil {
+		return fmt.Errorf("identity: delete the media written meanwhile: %w", err)
 	}
 	s.logger.Info("verification deleted", "verification_id", id, "merchant_id", merchantID)
 	s.observeDeletion(ctx, merchantID, id)
 	return nil
-}
-
-// deleteMedia deletes every file under prefix. An upload racing the
-// deletion can add a file while the folder is being emptied, which makes
-// removing the folder fail; the upload then removes its file itself, so
-// the deletion is tried again a few times before it fails.
-func (s *Service) deleteMedia(ctx context.Context, prefix string) error {
-	var err error
-	for attempt := range 5 {
-		if attempt > 0 {
-			time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
-		}
-		if err = s.media.DeletePrefix(ctx, prefix); err == nil {
-			return nil
-		}
-	}
-	return err
 }
 
 // load returns the merchant's verification; a missing one is a 404.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/kycgate/kycgate/internal/atomicfile"
 )
@@ -53,13 +54,20 @@ func (f *Filesystem) Put(ctx context.Context, key string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("media: create folder: %w", err)
+	// A folder being deleted (DeletePrefix) can vanish between its creation
+	// and the write: it is made again once.
+	for attempt := 0; ; attempt++ {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return fmt.Errorf("media: create folder: %w", err)
+		}
+		err := atomicfile.Write(path, data, 0o600)
+		if err == nil {
+			return nil
+		}
+		if attempt > 0 || !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("media: store file: %w", err)
+		}
 	}
-	if err := atomicfile.Write(path, data, 0o600); err != nil {
-		return fmt.Errorf("media: store file: %w", err)
-	}
-	return nil
 }
 
 // Open returns the file under key.
@@ -101,7 +109,9 @@ func (f *Filesystem) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// DeletePrefix removes the folder named by prefix.
+// DeletePrefix removes the folder named by prefix. A Put racing it can add
+// a file while the folder is being emptied, which makes removing the folder
+// fail; the removal is then tried again a few times.
 func (f *Filesystem) DeletePrefix(ctx context.Context, prefix string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -109,8 +119,19 @@ func (f *Filesystem) DeletePrefix(ctx context.Context, prefix string) error {
 	if !validPrefix(prefix) {
 		return ErrInvalidKey
 	}
-	if err := os.RemoveAll(filepath.Join(f.root, filepath.FromSlash(prefix))); err != nil {
-		return fmt.Errorf("media: delete folder: %w", err)
+	dir := filepath.Join(f.root, filepath.FromSlash(prefix))
+	var err error
+	for attempt := range 5 {
+		if attempt > 0 {
+			select {
+			case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err = os.RemoveAll(dir); err == nil {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("media: delete folder: %w", err)
 }

@@ -38,13 +38,17 @@ func (l *List) Import(r io.Reader) (int, error) {
 		if len(pending) == 0 && isHeader(record) {
 			continue
 		}
-		if len(record) != 2 || mrz.NormalizeValue(record[0]) == "" || mrz.NormalizeValue(record[1]) == "" {
+		var state string
+		if len(record) == 2 {
+			state = mrz.NormalizeValue(record[0])
+		}
+		if state == "" || mrz.NormalizeValue(record[1]) == "" {
 			return 0, fmt.Errorf("%w: line %d needs an issuing state and a document number", ErrImport, line)
 		}
 		if !utf8.ValidString(record[0]) || !utf8.ValidString(record[1]) {
 			return 0, fmt.Errorf("%w: line %d is not UTF-8 text", ErrImport, line)
 		}
-		if n := len(mrz.NormalizeValue(record[0])); n > 3 {
+		if n := len(state); n > 3 {
 			return 0, fmt.Errorf("%w: line %d: the issuing state is the MRZ's code of 1 to 3 letters", ErrImport, line)
 		}
 		pending = append(pending, [2]string{record[0], record[1]})
