@@ -37,13 +37,13 @@ var faceEngine struct {
 
 func openFaceEngine(t *testing.T) biometric.Engine {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(sharedFaces(), "kit@1.jpg")); err != nil {
+	if _, err := os.Stat(filepath.Join(sharedFaces(t), "kit@1.jpg")); err != nil {
 		testassets.SkipOrFail(t, "shared face photos missing")
 	}
 	faceEngine.once.Do(func() {
 		cfg := biometric.DefaultConfig()
 		cfg.Engine = biometric.EngineONNX
-		cfg.ModelsDir = filepath.Join(moduleRoot(), biometric.DefaultModelsDir)
+		cfg.ModelsDir = filepath.Join(testassets.ModuleRoot(t), biometric.DefaultModelsDir)
 		if dir := os.Getenv(biometric.ModelsDirEnv); dir != "" {
 			cfg.ModelsDir = dir
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/kycgate/kycgate/gateway"
 	"github.com/kycgate/kycgate/gateway/auth"
 	"github.com/kycgate/kycgate/gateway/auth/devissuer"
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/kycgate/kycgate/nfc/chipfile"
 	"github.com/kycgate/kycgate/nfc/partner"
 	"github.com/kycgate/kycgate/nfc/readerclient"
@@ -218,7 +219,7 @@ var specimen struct {
 // ../shared/faces is present.
 func specimenChip(t *testing.T) *chipfile.File {
 	specimen.once.Do(func() {
-		photo, _ := os.ReadFile(filepath.Join(sharedFaces(), "kit@1.jpg"))
+		photo, _ := os.ReadFile(filepath.Join(sharedFaces(t), "kit@1.jpg"))
 		specimen.file, specimen.err = chipfile.Build(chipfile.Options{Photo: photo})
 	})
 	require.NoError(t, specimen.err)
@@ -226,23 +227,8 @@ func specimenChip(t *testing.T) *chipfile.File {
 }
 
 // sharedFaces returns ../shared/faces relative to the module root.
-func sharedFaces() string {
-	return filepath.Join(moduleRoot(), "..", "shared", "faces")
-}
-
-// moduleRoot walks up from the working directory to the folder of go.mod.
-func moduleRoot() string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "."
-		}
-		dir = parent
-	}
+func sharedFaces(t testing.TB) string {
+	return filepath.Join(testassets.ModuleRoot(t), "..", "shared", "faces")
 }
 
 // post sends a JSON body to the gateway.
@@ -287,7 +273,7 @@ func (e *env) confirm(code, recv string) (int, map[string]any) {
 func selfies(t *testing.T, n int, person string) [][]byte {
 	out := make([][]byte, 0, n)
 	for i := range n {
-		data, err := os.ReadFile(filepath.Join(sharedFaces(), person+"@"+string(rune('2'+i%2))+".jpg"))
+		data, err := os.ReadFile(filepath.Join(sharedFaces(t), person+"@"+string(rune('2'+i%2))+".jpg"))
 		if err != nil {
 			data = []byte{0xff, 0xd8, 0xff, 0xd9}
 		}

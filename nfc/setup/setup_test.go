@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgate/kycgate/config"
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/kycgate/kycgate/nfc/icao/trust"
 	"github.com/kycgate/kycgate/nfc/loststolen"
 	"github.com/kycgate/kycgate/nfc/seal"
@@ -18,15 +19,7 @@ import (
 
 // icaoDir returns ../shared/reference/icao, or skips.
 func icaoDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	ref := filepath.Join(dir, "..", "shared", "reference", "icao")
+	ref := filepath.Join(testassets.ModuleRoot(t), "..", "shared", "reference", "icao")
 	if _, err := os.Stat(ref); err != nil {
 		t.Skip("SKIPPED — ../shared/reference/icao not found")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgate/kycgate/internal/testassets"
 	"github.com/kycgate/kycgate/nfc/icao/cert"
 )
 
@@ -17,19 +18,7 @@ import (
 // skips the test when the shared folder is absent.
 func referenceDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; cannot locate ../shared/reference/icao")
-		}
-		dir = parent
-	}
-	ref := filepath.Join(dir, "..", "shared", "reference", "icao")
+	ref := filepath.Join(testassets.ModuleRoot(t), "..", "shared", "reference", "icao")
 	if _, err := os.Stat(ref); err != nil {
 		t.Skipf("reference master lists absent at %s: %v", ref, err)
 	}
